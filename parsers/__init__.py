@@ -1,0 +1,1 @@
+"""One module per input format: bytes in, canonical documents (or a layout) out. See ``registry``."""

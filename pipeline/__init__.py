@@ -1,0 +1,1 @@
+"""The stages and the order database. Never imports Prefect (flows/ orchestrates)."""

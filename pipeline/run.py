@@ -1,0 +1,73 @@
+"""Ingestion runs: receive files, process what is pending, report counts. Flows and the CLI call this."""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from pipeline.context import Context
+from pipeline.ingest import pending_ids, process_documents
+from pipeline.intake import discover, receive
+
+Progress = Callable[[int], None]
+
+
+@dataclass
+class RunReport:
+    files_seen: int = 0
+    files_new: int = 0
+    already_received: int = 0  # same bytes as an earlier file: nothing written
+    states: Counter[str] = field(default_factory=Counter)
+    errors: list[str] = field(default_factory=list)  # files that could not even be read
+
+    def merge(self, other: RunReport) -> RunReport:
+        self.files_seen += other.files_seen
+        self.files_new += other.files_new
+        self.already_received += other.already_received
+        self.states.update(other.states)
+        self.errors.extend(other.errors)
+        return self
+
+    @property
+    def needs_attention(self) -> bool:
+        return bool(self.states.get("needs_review") or self.states.get("rejected") or self.errors)
+
+
+def receive_files(context: Context, files: Iterable[Path], channel: str = "file",
+                  progress: Progress | None = None) -> tuple[RunReport, list[int]]:
+    """Store and record each file; returns the report and the ids of the newly received files."""
+    report, new_ids = RunReport(), []
+    with context.sessions() as session:
+        for path in files:
+            report.files_seen += 1
+            try:
+                data = path.read_bytes()
+            except OSError as exc:
+                report.errors.append(f"{path}: {exc.strerror or exc}")
+                continue
+            receipt = receive(session, context.store, data, str(path), channel, context.settings.user)
+            if receipt.new:
+                report.files_new += 1
+                new_ids.append(receipt.document_id)
+            else:
+                report.already_received += 1
+            if progress:
+                progress(1)
+    return report, new_ids
+
+
+def process_batch(context: Context, document_ids: Sequence[int], progress: Progress | None = None) -> RunReport:
+    report = RunReport()
+    report.states = process_documents(context.sessions, context.store, context.settings, document_ids, progress)
+    return report
+
+
+def list_files(context: Context, paths: Sequence[Path]) -> list[Path]:
+    return list(discover(paths or [context.settings.inbox], context.settings.ingest_ignore))
+
+
+def leftover_ids(context: Context) -> list[int]:
+    with context.sessions() as session:
+        return pending_ids(session)
