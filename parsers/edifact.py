@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import io
+import logging
 from collections.abc import Iterator
 from typing import BinaryIO
 
@@ -14,6 +15,7 @@ from parsers.edifact_syntax import BOM, SegmentReader, charset_violations, decod
 from schemas import Finding
 from schemas.findings import error, warning
 
+log = logging.getLogger(__name__)
 _SNIFF_PREFIXES = (b"UNA", b"UNB", b"UNH")
 
 
@@ -82,7 +84,15 @@ class EdifactParser:
         for event in read_events(io.BytesIO(data)):
             if isinstance(event, Message):
                 if event.type in SUPPORTED:
-                    pending.append(map_message(event, sha256))
+                    try:
+                        pending.append(map_message(event, sha256))
+                    except Exception as exc:  # noqa: BLE001 - our bug; the other messages must still go through
+                        log.exception("mapping %s failed", event.locator)
+                        file_findings.append(
+                            error("EDI_MAPPING_FAILED", f"{event.locator} ({event.type_string}) could not be mapped "
+                                  f"({type(exc).__name__}: {exc}). This is a defect in ADV intake; the raw file is "
+                                  "kept and can be retried after a fix.", field="envelope")
+                        )
                 else:
                     file_findings.extend(event.findings)
                     file_findings.append(

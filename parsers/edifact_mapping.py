@@ -38,6 +38,7 @@ SUPPORTED = {"ORDERS": DocumentKind.ORDER, "INVOIC": DocumentKind.INVOICE, "DESA
 _QUANTITY_QUALIFIERS = {
     DocumentKind.ORDER: ("21", "1"),
     DocumentKind.INVOICE: ("47", "46", "12", "1"),
+    DocumentKind.CREDIT_NOTE: ("47", "61", "46", "12", "1"),
     DocumentKind.DELIVERY_NOTE: ("12", "1", "21"),
     DocumentKind.ORDER_RESPONSE: ("113", "21", "12", "1"),
 }

@@ -137,7 +137,7 @@ def read_header(head: bytes) -> Header:
     match = _UNB_SYNTAX.search(head[:4096])
     syntax_id = match.group(1).decode("ascii") if match else None
     declared = SYNTAX_CODECS.get(syntax_id) if syntax_id else None
-    looks_utf8 = _is_utf8_with_multibyte(head)
+    looks_utf8 = _is_utf8_with_multibyte(head[len(codecs.BOM_UTF8):] if bom else head)
     if bom or declared == "utf-8":
         codec = "utf-8"
     elif looks_utf8:

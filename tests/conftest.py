@@ -18,6 +18,14 @@ SAMPLES = ROOT / "samples"
 CORPUS = ROOT.parent / "shared" / "corpus"
 
 
+SUMMARY: list[str] = []  # lines tests want printed at the end of the run (figures, tallies)
+
+
+def pytest_terminal_summary(terminalreporter) -> None:
+    for line in SUMMARY:
+        terminalreporter.write_line(line)
+
+
 def pytest_addoption(parser: pytest.Parser) -> None:
     parser.addoption("--update-golden", action="store_true", help="rewrite the samples' expected files")
 
