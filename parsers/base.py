@@ -9,12 +9,23 @@ from schemas import BusinessDocument, Finding
 
 
 @dataclass(frozen=True)
+class Attachment:
+    """A file carried inside another (an e-mail attachment, a zip member): ingested as a child document."""
+
+    name: str
+    data: bytes
+    content_type: str | None = None
+
+
+@dataclass(frozen=True)
 class ParseResult:
     """The business documents found in one file, plus what concerns the file as a whole.
 
     ``envelope_keys`` identify the content independently of its bytes (EDIFACT sender +
     interchange reference), so a resend in other bytes is recognised as a duplicate.
     ``notes`` are one-line, human descriptions of what the parser saw, for ``adv replay``.
+    ``attachments`` are files found inside this one; the pipeline stores and processes each as a
+    child document (an e-mail's PDFs, say), so they get their own state.
     """
 
     format: str
@@ -22,6 +33,7 @@ class ParseResult:
     findings: tuple[Finding, ...] = ()
     envelope_keys: tuple[str, ...] = ()
     notes: tuple[str, ...] = field(default=())
+    attachments: tuple[Attachment, ...] = ()
 
 
 class Parser(Protocol):

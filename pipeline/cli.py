@@ -15,6 +15,7 @@ from rich.table import Table
 
 from pipeline import review
 from pipeline.context import Context
+from pipeline.process import Outcome
 from pipeline.replay import replay, replay_json
 from pipeline.run import RunReport, leftover_ids, list_files, process_batch, receive_files
 from pipeline.settings import Settings
@@ -99,23 +100,28 @@ def replay_command(
     if not file.is_file():
         err.print(f"[red]{file} is not a file[/red]")
         raise typer.Exit(EXIT_USAGE)
-    outcome = replay(file.read_bytes(), Settings())
+    result = replay(file.read_bytes(), Settings(), file.name)
     if as_json:
-        sys.stdout.write(json.dumps(replay_json(outcome), indent=2, ensure_ascii=False) + "\n")
+        sys.stdout.write(json.dumps(replay_json(result), indent=2, ensure_ascii=False) + "\n")
     else:
-        for stage, note in outcome.stages:
-            console.print(f"[bold]{stage:>9}[/bold]  {note}", highlight=False)
-        for finding in outcome.findings:
-            console.print(f"[bold]{'file':>9}[/bold]  {finding.severity.value} {finding.code}: {finding.message}",
-                          highlight=False)
-        for doc in outcome.documents:
-            for finding in doc.findings:
-                console.print(f"[bold]{doc.number or doc.kind.value:>9}[/bold]  {finding.severity.value} "
-                              f"{finding.code} [{finding.field or '-'}]: {finding.message}", highlight=False)
-        console.print(f"[bold]{'decision':>9}[/bold]  file {outcome.file_status.value}; "
-                      + ", ".join(f"{d.kind.value} {d.number or '?'} {d.status.value}" for d in outcome.documents))
-    in_review = outcome.file_status.value != "loaded" or any(d.status.value != "validated" for d in outcome.documents)
-    raise typer.Exit(EXIT_REVIEW if in_review else EXIT_OK)
+        for part in result.walk():
+            _print_stages(part.name, part.outcome)
+    raise typer.Exit(EXIT_REVIEW if result.in_review else EXIT_OK)
+
+
+def _print_stages(name: str, outcome: Outcome) -> None:
+    console.print(f"[bold underline]{name}[/bold underline]", highlight=False)
+    for stage, note in outcome.stages:
+        console.print(f"[bold]{stage:>9}[/bold]  {note}", highlight=False)
+    for finding in outcome.findings:
+        console.print(f"[bold]{'file':>9}[/bold]  {finding.severity.value} {finding.code}: {finding.message}",
+                      highlight=False)
+    for doc in outcome.documents:
+        for finding in doc.findings:
+            console.print(f"[bold]{doc.number or doc.kind.value:>9}[/bold]  {finding.severity.value} "
+                          f"{finding.code} [{finding.field or '-'}]: {finding.message}", highlight=False)
+    console.print(f"[bold]{'decision':>9}[/bold]  file {outcome.file_status.value}; "
+                  + ", ".join(f"{d.kind.value} {d.number or '?'} {d.status.value}" for d in outcome.documents))
 
 
 @exceptions_app.command("list")

@@ -8,7 +8,7 @@ next run does it again from its raw bytes.
 from __future__ import annotations
 
 import logging
-from collections import Counter
+from collections import Counter, deque
 from collections.abc import Callable, Iterable
 from decimal import Decimal
 
@@ -30,8 +30,8 @@ Progress = Callable[[int], None]
 
 
 def pending_ids(session: Session) -> list[int]:
-    """Files received but not processed yet (new ones, or ones a crashed run left behind)."""
-    query = select(Document.id).where(Document.parent_id.is_(None), Document.state == Status.RECEIVED.value)
+    """Files received but not processed yet (new ones, attachments, or ones a crashed run left behind)."""
+    query = select(Document.id).where(Document.state == Status.RECEIVED.value)
     return list(session.scalars(query.order_by(Document.id)))
 
 
@@ -42,10 +42,12 @@ def process_documents(
     document_ids: Iterable[int],
     progress: Progress | None = None,
 ) -> Counter[str]:
-    """Process each received file; returns the count of final states of what was processed."""
+    """Process each received file (and the attachments found in them); returns the count of final states."""
     counts: Counter[str] = Counter()
     tolerance = Decimal(settings.amount_tolerance)
-    for document_id in document_ids:
+    queue = deque(document_ids)
+    while queue:
+        document_id = queue.popleft()
         with sessions() as session:
             root = session.get(Document, document_id)
             if root is None or root.state != Status.RECEIVED.value:
@@ -53,7 +55,9 @@ def process_documents(
             try:
                 outcome = process(store.get(root.sha256), tolerance=tolerance, max_bytes=settings.max_document_bytes)
                 counts.update(write_outcome(session, root, outcome, settings.user))
+                children = _receive_attachments(session, store, root, outcome, settings.user)
                 session.commit()
+                queue.extend(children)
             except Exception as exc:  # noqa: BLE001 - the batch must go on; the file goes to review
                 session.rollback()
                 log.exception("processing document %s failed", document_id)
@@ -98,12 +102,32 @@ def write_outcome(session: Session, root: Document, outcome: Outcome, actor: str
     file_state = outcome.file_status
     split = Counter(str(child_state) for child_state in counts.elements())
     summary = ", ".join(f"{n} {state}" for state, n in sorted(split.items()))
-    reason = (f"{len(outcome.findings)} finding(s) about the file itself" if file_state is Status.NEEDS_REVIEW
-              else f"split into {len(outcome.documents)} document(s): {summary}")
+    if file_state is Status.NEEDS_REVIEW:
+        reason = f"{len(outcome.findings)} finding(s) about the file itself"
+    elif outcome.documents:
+        reason = f"split into {len(outcome.documents)} document(s): {summary}"
+    else:
+        reason = f"{len(outcome.attachments)} attachment(s), each processed as its own document"
     _transition(session, root, file_state, actor, reason)
-    if file_state is Status.NEEDS_REVIEW or not outcome.documents:
+    if file_state is Status.NEEDS_REVIEW or not (outcome.documents or outcome.attachments):
         counts[file_state.value] += 1
     return counts
+
+
+def _receive_attachments(session: Session, store: RawStore, root: Document, outcome: Outcome,
+                         actor: str) -> list[int]:
+    """Store each attachment and record it as a received child of ``root``; returns their ids."""
+    ids = []
+    for index, attachment in enumerate(outcome.attachments, start=1):
+        sha256 = store.put(attachment.data)
+        child = Document(parent_id=root.id, sha256=sha256, locator=f"attachment {index}: {attachment.name}"[:200],
+                         source=f"{root.source} > {attachment.name}", channel=root.channel, size=len(attachment.data),
+                         state=Status.RECEIVED.value)
+        session.add(child)
+        session.flush()
+        record(session, child.id, actor, "received", None, Status.RECEIVED, f"attachment of document {root.id}")
+        ids.append(child.id)
+    return ids
 
 
 def _decide(session: Session, child: Document, doc: BusinessDocument, known: dict[str, int]) -> tuple[Status, str]:

@@ -35,9 +35,13 @@ class Outcome:
     @property
     def file_status(self) -> Status:
         """The file's own state: in review when it has problems no business document carries."""
-        if any(f.is_error for f in self.findings) or not self.documents:
+        if any(f.is_error for f in self.findings) or not (self.documents or self.attachments):
             return Status.NEEDS_REVIEW
         return Status.LOADED
+
+    @property
+    def attachments(self):
+        return self.parse.attachments if self.parse else ()
 
 
 def classify(data: bytes) -> tuple[object | None, list[Finding]]:
@@ -79,7 +83,8 @@ def process(data: bytes, *, tolerance: Decimal = Decimal("0.01"), max_bytes: int
         stages.append(("parse", finding.message))
         return Outcome(sha256, len(data), parser.name, None, (), (finding,), stages)
     stages.extend(("parse", note) for note in result.notes)
-    stages.append(("parse", f"{len(result.documents)} business document(s), {len(result.findings)} file finding(s)"))
+    stages.append(("parse", f"{len(result.documents)} business document(s), {len(result.attachments)} attachment(s), "
+                            f"{len(result.findings)} file finding(s)"))
     documents = tuple(validate(result.documents, tolerance))
     for doc in documents:
         codes = ", ".join(sorted({f.code for f in doc.findings})) or "no findings"

@@ -2,21 +2,49 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+from decimal import Decimal
 from typing import Any
 
 from pipeline.process import Outcome, process
 from pipeline.settings import Settings
 from schemas import to_canonical
-from decimal import Decimal
+
+MAX_DEPTH = 3  # an attachment inside an attachment inside a mail is as deep as real senders go
 
 
-def replay(data: bytes, settings: Settings) -> Outcome:
-    return process(data, tolerance=Decimal(settings.amount_tolerance), max_bytes=settings.max_document_bytes)
+@dataclass(frozen=True)
+class Replay:
+    """One file's outcome, with the replays of the files found inside it."""
+
+    name: str
+    outcome: Outcome
+    attachments: tuple["Replay", ...] = ()
+
+    def walk(self):
+        yield self
+        for child in self.attachments:
+            yield from child.walk()
+
+    @property
+    def in_review(self) -> bool:
+        return any(r.outcome.file_status.value != "loaded" or any(d.status.value != "validated"
+                                                                   for d in r.outcome.documents)
+                   for r in self.walk())
 
 
-def replay_json(outcome: Outcome) -> dict[str, Any]:
-    """The stable JSON of a replay (docs/canonical-json.md): the file, then one canonical object per document."""
-    return {
+def replay(data: bytes, settings: Settings, name: str = "", depth: int = 0) -> Replay:
+    outcome = process(data, tolerance=Decimal(settings.amount_tolerance), max_bytes=settings.max_document_bytes)
+    children = ()
+    if depth < MAX_DEPTH:
+        children = tuple(replay(a.data, settings, a.name, depth + 1) for a in outcome.attachments)
+    return Replay(name, outcome, children)
+
+
+def replay_json(result: Replay) -> dict[str, Any]:
+    """The stable JSON of a replay (docs/canonical-json.md): the file, its documents, then its attachments."""
+    outcome = result.outcome
+    data: dict[str, Any] = {
         "file": {
             "format": outcome.format,
             "sha256": outcome.sha256,
@@ -25,3 +53,6 @@ def replay_json(outcome: Outcome) -> dict[str, Any]:
         },
         "documents": [to_canonical(doc) for doc in outcome.documents],
     }
+    if result.attachments:
+        data["attachments"] = [{"name": child.name, **replay_json(child)} for child in result.attachments]
+    return data

@@ -125,3 +125,39 @@ def test_unreadable_and_unknown_files_are_kept_and_queued(context, tmp_path):
 def test_missing_path_is_a_usage_error(context, tmp_path):
     with pytest.raises(FileNotFoundError):
         list_files(context, [tmp_path / "nowhere"])
+
+
+class _BundleParser:
+    """A stand-in container format (as e-mails will be): every attachment becomes a child document."""
+
+    name = "bundle"
+
+    def sniff(self, data: bytes) -> bool:
+        return data.startswith(b"BUNDLE\n")
+
+    def parse(self, data: bytes):
+        from parsers.base import Attachment, ParseResult
+
+        parts = data.split(b"\n--\n")[1:]
+        return ParseResult(format=self.name, attachments=tuple(Attachment(f"part{i}.edi", part)
+                                                               for i, part in enumerate(parts, start=1)))
+
+
+def test_attachments_become_child_documents_processed_in_the_same_run(context, tmp_path, monkeypatch):
+    from parsers import registry
+
+    monkeypatch.setattr(registry, "PARSERS", [*registry.PARSERS, _BundleParser()])
+    bundle = b"BUNDLE\n\n--\n" + interchange(order_body()).encode() + b"\n--\n" + b"not a document"
+    (tmp_path / "in").mkdir()
+    (tmp_path / "in" / "mail.bundle").write_bytes(bundle)
+    report = run(context, tmp_path / "in")
+    assert report.states == {"loaded": 1, "needs_review": 1}
+    with context.sessions() as session:
+        root = session.scalars(select(Document).where(Document.parent_id.is_(None))).one()
+        parts = session.scalars(select(Document).where(Document.parent_id == root.id).order_by(Document.id)).all()
+        assert root.state == "loaded" and [p.locator for p in parts] == ["attachment 1: part1.edi",
+                                                                           "attachment 2: part2.edi"]
+        assert [p.state for p in parts] == ["loaded", "needs_review"]
+        order = session.scalars(select(Order)).one()
+        assert session.get(Document, order.document_id).parent_id == parts[0].id
+        assert all(context.store.exists(p.sha256) for p in parts)

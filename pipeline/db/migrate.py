@@ -22,6 +22,6 @@ def alembic_config(engine: Engine | None = None) -> Config:
     return config
 
 
-def upgrade(engine: Engine, revision: str = "head") -> None:
+def upgrade(engine: Engine, revision: str = "heads") -> None:
     """Bring the database schema to ``revision`` (idempotent)."""
     command.upgrade(alembic_config(engine), revision)
