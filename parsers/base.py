@@ -6,6 +6,7 @@ from dataclasses import dataclass, field
 from typing import Protocol
 
 from schemas import BusinessDocument, Finding
+from schemas.layout import Layout
 
 
 @dataclass(frozen=True)
@@ -24,7 +25,8 @@ class ParseResult:
     ``envelope_keys`` identify the content independently of its bytes (EDIFACT sender +
     interchange reference), so a resend in other bytes is recognised as a duplicate.
     ``notes`` are one-line, human descriptions of what the parser saw, for ``adv replay``.
-    ``attachments`` are files found inside this one; the pipeline stores and processes each as a
+    ``layout`` is set by parsers of unstructured formats (text PDF, scans): the extract stage turns
+    it into documents. ``attachments`` are files found inside this one; the pipeline stores and processes each as a
     child document (an e-mail's PDFs, say), so they get their own state.
     """
 
@@ -34,6 +36,7 @@ class ParseResult:
     envelope_keys: tuple[str, ...] = ()
     notes: tuple[str, ...] = field(default=())
     attachments: tuple[Attachment, ...] = ()
+    layout: Layout | None = None
 
 
 class Parser(Protocol):

@@ -8,9 +8,10 @@ from __future__ import annotations
 
 import hashlib
 import logging
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from decimal import Decimal
 
+from extractors import extract_documents
 from parsers.base import ParseResult
 from parsers.registry import parser_for
 from pipeline.validation import validate
@@ -85,6 +86,13 @@ def process(data: bytes, *, tolerance: Decimal = Decimal("0.01"), max_bytes: int
     stages.extend(("parse", note) for note in result.notes)
     stages.append(("parse", f"{len(result.documents)} business document(s), {len(result.attachments)} attachment(s), "
                             f"{len(result.findings)} file finding(s)"))
+    found, extra_findings = list(result.documents), list(result.findings)
+    if result.layout is not None:
+        extraction = extract_documents(result.layout, sha256, parser.name)
+        stages.extend(("extract", note) for note in extraction.notes)
+        found.extend(extraction.documents)
+        extra_findings.extend(extraction.findings)
+        result = replace(result, documents=tuple(found), findings=tuple(extra_findings))
     documents = tuple(validate(result.documents, tolerance))
     for doc in documents:
         codes = ", ".join(sorted({f.code for f in doc.findings})) or "no findings"
