@@ -6,7 +6,7 @@ from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
 
 from pipeline.db.migrate import upgrade
-from pipeline.db.models import Base
+from pipeline.db.metadata import metadata
 from pipeline.raw_store import RawStore
 from pipeline.settings import Settings
 
@@ -14,7 +14,7 @@ from pipeline.settings import Settings
 def test_migrations_build_exactly_the_models(context):
     upgrade(context.engine)  # a second upgrade is a no-op
     with context.engine.connect() as connection:
-        differences = compare_metadata(MigrationContext.configure(connection), Base.metadata)
+        differences = compare_metadata(MigrationContext.configure(connection), metadata)
     assert differences == [], "models and migrations differ: write an Alembic migration"
 
 

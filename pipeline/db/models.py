@@ -48,6 +48,8 @@ class Document(Base):
     state_reason: Mapped[str | None] = mapped_column(Text)
     duplicate_of_id: Mapped[int | None] = mapped_column(ForeignKey("documents.id"))
     canonical: Mapped[dict[str, Any] | None] = mapped_column(JSON)
+    customer: Mapped[str | None] = mapped_column(String(300))  # the buyer's (or issuer's) name, to filter the queue
+    version: Mapped[int] = mapped_column(Integer, default=1, server_default="1")  # refuses lost updates in review
     received_at: Mapped[datetime] = mapped_column(default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
 
@@ -152,6 +154,7 @@ class _Line:
 
 class Order(_Header, Base):
     __tablename__ = "orders"
+    customer_id: Mapped[int | None] = mapped_column(ForeignKey("customers.id"), index=True)  # resolved buyer
     requested_delivery_date: Mapped[date | None] = mapped_column(Date)
 
 

@@ -1,0 +1,1 @@
+"""Master data: customers, suppliers, products, customer item codes and price lists, imported from CSV/XLSX."""
