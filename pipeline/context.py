@@ -3,15 +3,21 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import date
+from decimal import Decimal
 from functools import cached_property
+from pathlib import Path
 
 from sqlalchemy import Engine
 from sqlalchemy.orm import Session, sessionmaker
 
 from pipeline.db.engine import make_engine, session_factory
 from pipeline.db.migrate import upgrade
+from pipeline.history import DatabaseHistory
+from pipeline.masterdata.lookup import MasterData
 from pipeline.raw_store import RawStore
 from pipeline.settings import Settings
+from pipeline.validation import ValidationContext
 
 
 @dataclass
@@ -29,6 +35,23 @@ class Context:
     @cached_property
     def store(self) -> RawStore:
         return RawStore(self.settings.resolved_store_url)
+
+    def validation_context(self, session: Session | None) -> ValidationContext:
+        """Tolerances from settings; master data and history from the database when there is one."""
+        settings = self.settings
+        master = MasterData.load(session) if session is not None else None
+        return ValidationContext(
+            tolerance=Decimal(settings.amount_tolerance),
+            price_tolerance_percent=Decimal(settings.price_tolerance_percent),
+            today=settings.today or date.today(),
+            master=master,
+            history=DatabaseHistory(session) if session is not None else None,
+        )
+
+    def database_exists(self) -> bool:
+        """False for a SQLite file not created yet (a replay must not create one)."""
+        url = self.settings.resolved_database_url
+        return not url.startswith("sqlite:///") or Path(url.removeprefix("sqlite:///")).exists()
 
     def init(self) -> None:
         """Create the folders and bring the database schema up to date (safe to repeat)."""

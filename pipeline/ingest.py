@@ -10,7 +10,6 @@ from __future__ import annotations
 import logging
 from collections import Counter, deque
 from collections.abc import Callable, Iterable
-from decimal import Decimal
 
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
@@ -18,11 +17,14 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from pipeline.audit import record
 from pipeline.db.models import Document, EnvelopeKey, FindingRow
+from pipeline.history import DatabaseHistory
 from pipeline.load import load_document
 from pipeline.process import Outcome, process
 from pipeline.raw_store import RawStore
 from pipeline.settings import Settings
-from schemas import BusinessDocument, Finding, Status, to_canonical
+from pipeline.validation import ValidationContext
+from pipeline.validation.business import customer_of
+from schemas import BusinessDocument, DocumentKind, Finding, Status, to_canonical
 from schemas.findings import error
 
 log = logging.getLogger(__name__)
@@ -40,11 +42,11 @@ def process_documents(
     store: RawStore,
     settings: Settings,
     document_ids: Iterable[int],
+    validation: Callable[[Session], ValidationContext],
     progress: Progress | None = None,
 ) -> Counter[str]:
     """Process each received file (and the attachments found in them); returns the count of final states."""
     counts: Counter[str] = Counter()
-    tolerance = Decimal(settings.amount_tolerance)
     queue = deque(document_ids)
     while queue:
         document_id = queue.popleft()
@@ -53,8 +55,9 @@ def process_documents(
             if root is None or root.state != Status.RECEIVED.value:
                 continue  # already done by an earlier or concurrent run
             try:
-                outcome = process(store.get(root.sha256), tolerance=tolerance, max_bytes=settings.max_document_bytes)
-                counts.update(write_outcome(session, root, outcome, settings.user))
+                checks = validation(session)
+                outcome = process(store.get(root.sha256), context=checks, max_bytes=settings.max_document_bytes)
+                counts.update(write_outcome(session, root, outcome, settings.user, checks))
                 children = _receive_attachments(session, store, root, outcome, settings.user)
                 session.commit()
                 queue.extend(children)
@@ -67,7 +70,8 @@ def process_documents(
     return counts
 
 
-def write_outcome(session: Session, root: Document, outcome: Outcome, actor: str) -> Counter[str]:
+def write_outcome(session: Session, root: Document, outcome: Outcome, actor: str,
+                  checks: ValidationContext | None = None) -> Counter[str]:
     """Children, findings, duplicates, loads and audit rows for one processed file (no commit)."""
     counts: Counter[str] = Counter()
     root.format = outcome.format
@@ -92,11 +96,13 @@ def write_outcome(session: Session, root: Document, outcome: Outcome, actor: str
         )
         session.add(child)
         session.flush()
-        state, reason = _decide(session, child, doc, known)
+        customer = customer_of(doc, checks) if checks else None
+        child.customer = customer.name if customer else _party_name(doc)
+        state, reason, original = _decide(session, child, doc, known, customer.id if customer else None)
         final = doc.model_copy(update={"status": state})
         child.canonical = to_canonical(final)
         _add_findings(session, child.id, doc.findings)
-        _transition(session, child, state, actor, reason, duplicate_of=known.get(doc.source.envelope_key or ""))
+        _transition(session, child, state, actor, reason, duplicate_of=original)
         counts[state.value] += 1
 
     file_state = outcome.file_status
@@ -130,14 +136,27 @@ def _receive_attachments(session: Session, store: RawStore, root: Document, outc
     return ids
 
 
-def _decide(session: Session, child: Document, doc: BusinessDocument, known: dict[str, int]) -> tuple[Status, str]:
+def _decide(session: Session, child: Document, doc: BusinessDocument, known: dict[str, int],
+            customer_id: int | None) -> tuple[Status, str, int | None]:
+    """The document's final state, why, and the document it duplicates if any; loads it when it is good."""
     if doc.source.envelope_key in known:
-        return Status.DUPLICATE, f"interchange {doc.source.envelope_key} was received before"
+        return Status.DUPLICATE, f"interchange {doc.source.envelope_key} was received before", known[
+            doc.source.envelope_key]
+    if any(f.code == "DUPLICATE_ORDER" for f in doc.findings):
+        earlier = DatabaseHistory(session).earlier_order(doc, customer_id)
+        if earlier is not None and earlier.same_lines:
+            return Status.DUPLICATE, (f"the same order was received before as document {earlier.document_id} "
+                                      f"({earlier.channel})"), earlier.document_id
     if doc.status is Status.NEEDS_REVIEW:
         codes = ", ".join(sorted({f.code for f in doc.findings if f.is_error}))
-        return Status.NEEDS_REVIEW, f"errors: {codes}"
-    load_document(session, child.id, doc)
-    return Status.LOADED, "validated and loaded"
+        return Status.NEEDS_REVIEW, f"errors: {codes}", None
+    load_document(session, child.id, doc, customer_id)
+    return Status.LOADED, "validated and loaded", None
+
+
+def _party_name(doc: BusinessDocument) -> str | None:
+    party = doc.buyer if doc.kind is DocumentKind.ORDER else doc.seller
+    return party.name if party else None
 
 
 def _claim_envelope_keys(session: Session, document_id: int, outcome: Outcome) -> dict[str, int]:

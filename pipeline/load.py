@@ -53,10 +53,12 @@ def party_id(session: Session, party: Party | None) -> int | None:
         return session.scalar(select(PartyRow.id).where(PartyRow.key == party.key))
 
 
-def load_document(session: Session, document_id: int, doc: BusinessDocument) -> int:
+def load_document(session: Session, document_id: int, doc: BusinessDocument, customer_id: int | None = None) -> int:
     """Insert ``doc`` with its lines; returns the id of the header row. The caller owns the transaction."""
     header_table, line_table, link = _TABLES[doc.kind]
     values = {name: getattr(doc, name) for name in _HEADER_FIELDS}
+    if header_table is Order:
+        values["customer_id"] = customer_id
     values.update({name: getattr(doc, name) for name in _KIND_FIELDS if hasattr(header_table, name)})
     if header_table is InvoiceRow:
         values["kind"] = doc.kind.value

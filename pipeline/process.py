@@ -9,12 +9,11 @@ from __future__ import annotations
 import hashlib
 import logging
 from dataclasses import dataclass, field, replace
-from decimal import Decimal
 
 from extractors import extract_documents
 from parsers.base import ParseResult
 from parsers.registry import parser_for
-from pipeline.validation import validate
+from pipeline.validation import ValidationContext, validate
 from schemas import BusinessDocument, Finding, Status
 from schemas.findings import error
 
@@ -60,7 +59,7 @@ def classify(data: bytes) -> tuple[object | None, list[Finding]]:
     return parser, []
 
 
-def process(data: bytes, *, tolerance: Decimal = Decimal("0.01"), max_bytes: int | None = None) -> Outcome:
+def process(data: bytes, *, context: ValidationContext | None = None, max_bytes: int | None = None) -> Outcome:
     """Run every stage on ``data``; never raises for bad input (that becomes findings)."""
     sha256 = hashlib.sha256(data).hexdigest()
     stages: list[tuple[str, str]] = [("intake", f"{len(data)} bytes, sha256 {sha256[:16]}…")]
@@ -93,7 +92,7 @@ def process(data: bytes, *, tolerance: Decimal = Decimal("0.01"), max_bytes: int
         found.extend(extraction.documents)
         extra_findings.extend(extraction.findings)
         result = replace(result, documents=tuple(found), findings=tuple(extra_findings))
-    documents = tuple(validate(result.documents, tolerance))
+    documents = tuple(validate(result.documents, context))
     for doc in documents:
         codes = ", ".join(sorted({f.code for f in doc.findings})) or "no findings"
         stages.append(("validate", f"{doc.kind.value} {doc.number or '?'}: {doc.status.value} ({codes})"))

@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from decimal import Decimal
 from typing import Any
 
+from pipeline.context import Context
 from pipeline.process import Outcome, process
+from pipeline.validation import ValidationContext
 from pipeline.settings import Settings
 from schemas import to_canonical
 
@@ -34,10 +35,22 @@ class Replay:
 
 
 def replay(data: bytes, settings: Settings, name: str = "", depth: int = 0) -> Replay:
-    outcome = process(data, tolerance=Decimal(settings.amount_tolerance), max_bytes=settings.max_document_bytes)
+    """Every stage on ``data``, validated against master data and history when the database exists."""
+    context = Context(settings)
+    if not context.database_exists():
+        return _replay(data, context.validation_context(None), settings, name, depth)
+    try:
+        with context.sessions() as session:
+            return _replay(data, context.validation_context(session), settings, name, depth)
+    finally:
+        context.engine.dispose()
+
+
+def _replay(data: bytes, validation: ValidationContext, settings: Settings, name: str, depth: int) -> Replay:
+    outcome = process(data, context=validation, max_bytes=settings.max_document_bytes)
     children = ()
     if depth < MAX_DEPTH:
-        children = tuple(replay(a.data, settings, a.name, depth + 1) for a in outcome.attachments)
+        children = tuple(_replay(a.data, validation, settings, a.name, depth + 1) for a in outcome.attachments)
     return Replay(name, outcome, children)
 
 

@@ -60,7 +60,8 @@ def receive_files(context: Context, files: Iterable[Path], channel: str = "file"
 
 def process_batch(context: Context, document_ids: Sequence[int], progress: Progress | None = None) -> RunReport:
     report = RunReport()
-    report.states = process_documents(context.sessions, context.store, context.settings, document_ids, progress)
+    report.states = process_documents(context.sessions, context.store, context.settings, document_ids,
+                                      context.validation_context, progress)
     return report
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import getpass
+from datetime import date
 from functools import cached_property
 from pathlib import Path
 
@@ -25,6 +26,8 @@ class Settings(BaseSettings):
     ingest_ignore: tuple[str, ...] = DEFAULT_IGNORE  # file-name patterns intake skips in folders
     max_document_bytes: int = 200 * 1024 * 1024
     amount_tolerance: str = "0.01"  # absolute, per line and per total
+    price_tolerance_percent: str = "2"  # price list tolerance when the price list gives none
+    today: date | None = None  # fixes "today" for replays and tests; the real date when unset
     user: str = Field(default_factory=lambda: _current_user())
     schedule_seconds: int = 300
 

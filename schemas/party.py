@@ -19,6 +19,7 @@ class Party(FrozenModel):
     siren: str | None = None
     siret: str | None = None
     internal_id: str | None = None  # a code assigned by buyer or seller (EDIFACT code list 91/92)
+    iban: str | None = None  # the seller's bank account on invoices
     address: Address | None = None
 
     @property

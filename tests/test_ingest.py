@@ -79,7 +79,7 @@ def test_broken_document_goes_to_review_with_its_findings(context, tmp_path):
 
 
 def test_a_failing_load_leaves_nothing_half_done(context, tmp_path, monkeypatch):
-    def exploding_load(session, document_id, doc):
+    def exploding_load(session, document_id, doc, customer_id=None):
         session.add(Order(document_id=document_id, number="half"))
         session.flush()
         raise RuntimeError("disk on fire")

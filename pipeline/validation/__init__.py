@@ -1,16 +1,23 @@
-"""Validation: structural (pandera), then business rules; a document with an error goes to review."""
+"""Validation in layers: structural and line checks (vectorised), then document rules; errors mean review.
+
+Layers, each a list of rules with stable codes (docs/findings.md): structural (pandera), identifiers
+(python-stdnum), arithmetic, EN 16931 (invoices), business (master data and history).
+"""
 
 from __future__ import annotations
 
+from collections import defaultdict
 from collections.abc import Sequence
-from decimal import Decimal
 
-from pipeline.validation.rules import RULES
-from pipeline.validation.structural import check_lines
-from schemas import BusinessDocument, Finding, Status
-from schemas.findings import Severity
+from pipeline.validation import business, en16931  # noqa: F401 - registers their rules
+from pipeline.validation.context import ValidationContext
+from pipeline.validation.lines import check_lines, lines_frame
+from pipeline.validation.rules import LAYERS
+from schemas import BusinessDocument, Finding, Severity, Status
 
 MAX_PER_CODE = 5  # one finding per faulty line is noise past a handful: the rest are counted
+
+__all__ = ["ValidationContext", "collapse", "validate"]
 
 
 def collapse(findings: list[Finding]) -> list[Finding]:
@@ -30,15 +37,28 @@ def collapse(findings: list[Finding]) -> list[Finding]:
     return kept
 
 
-def validate(documents: Sequence[BusinessDocument], tolerance: Decimal = Decimal("0.01")) -> list[BusinessDocument]:
+def validate(documents: Sequence[BusinessDocument], context: ValidationContext | None = None
+             ) -> list[BusinessDocument]:
     """Each document with its validation findings added and its status set (validated or needs_review)."""
-    structural = check_lines(documents)
+    context = context or ValidationContext()
+    customers = [_customer_id(doc, context) for doc in documents]
+    line_findings: dict[int, list[Finding]] = defaultdict(list)
+    for row in check_lines(lines_frame(documents, customers), context).sort(["document", "line"]).iter_rows(
+            named=True):
+        line_findings[row["document"]].append(
+            Finding(code=row["code"], severity=Severity(row["severity"]), field=row["field"], message=row["message"]))
     validated = []
     for index, document in enumerate(documents):
-        findings = list(structural.get(index, ()))
-        for rule in RULES:
-            findings.extend(rule(document, tolerance))
+        findings = list(line_findings.get(index, ()))
+        for layer in LAYERS.values():
+            for rule in layer:
+                findings.extend(rule(document, context))
         document = document.with_findings(collapse(findings))
         status = Status.NEEDS_REVIEW if document.has_errors else Status.VALIDATED
         validated.append(document.model_copy(update={"status": status}))
     return validated
+
+
+def _customer_id(doc: BusinessDocument, context: ValidationContext) -> int | None:
+    customer = business.customer_of(doc, context)
+    return customer.id if customer else None
