@@ -84,7 +84,7 @@ def write_outcome(session: Session, root: Document, outcome: Outcome, actor: str
         counts[Status.DUPLICATE.value] += 1
         return counts
 
-    _add_findings(session, root.id, outcome.findings)
+    add_findings(session, root.id, outcome.findings)
     if len(outcome.documents) == 1 and not outcome.findings:
         root.kind, root.number = outcome.documents[0].kind.value, outcome.documents[0].number
     for index, doc in enumerate(outcome.documents):
@@ -101,7 +101,7 @@ def write_outcome(session: Session, root: Document, outcome: Outcome, actor: str
         state, reason, original = _decide(session, child, doc, known, customer.id if customer else None)
         final = doc.model_copy(update={"status": state})
         child.canonical = to_canonical(final)
-        _add_findings(session, child.id, doc.findings)
+        add_findings(session, child.id, doc.findings)
         _transition(session, child, state, actor, reason, duplicate_of=original)
         counts[state.value] += 1
 
@@ -176,7 +176,7 @@ def _claim_envelope_keys(session: Session, document_id: int, outcome: Outcome) -
     return known
 
 
-def _add_findings(session: Session, document_id: int, findings: Iterable[Finding]) -> None:
+def add_findings(session: Session, document_id: int, findings: Iterable[Finding]) -> None:
     for finding in findings:
         session.add(FindingRow(document_id=document_id, code=finding.code, severity=finding.severity.value,
                                field=finding.field, message=finding.message,
@@ -200,7 +200,7 @@ def _park(sessions: sessionmaker[Session], document_id: int, exc: Exception, act
             return Counter()
         finding = error("PIPELINE_ERROR", f"Processing failed ({type(exc).__name__}: {exc}). This is a defect in "
                          "ADV intake; the raw file is kept and can be retried.")
-        _add_findings(session, root.id, [finding])
+        add_findings(session, root.id, [finding])
         _transition(session, root, Status.NEEDS_REVIEW, actor, finding.message)
         session.commit()
     return Counter({Status.NEEDS_REVIEW.value: 1})

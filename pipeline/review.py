@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime, timezone
+from datetime import datetime, timedelta, timezone
 from typing import Any
 
-from sqlalchemy import func, select
+from sqlalchemy import func, or_, select
 from sqlalchemy.orm import Session
 
 from pipeline.db.models import AuditEvent, Document, FindingRow
@@ -23,6 +23,7 @@ class QueueItem:
     kind: str | None
     number: str | None
     sender: str | None
+    customer: str | None
     channel: str
     source: str
     locator: str
@@ -36,32 +37,58 @@ class QueueItem:
 
     def as_json(self) -> dict[str, Any]:
         return {"id": self.id, "parent_id": self.parent_id, "kind": self.kind, "number": self.number,
-                "sender": self.sender, "channel": self.channel, "source": self.source, "locator": self.locator,
+                "sender": self.sender, "customer": self.customer, "channel": self.channel, "source": self.source, "locator": self.locator,
                 "received_at": self.received_at.isoformat(), "codes": list(self.codes)}
 
 
-def queue(session: Session, code: str | None = None, limit: int = 200) -> list[QueueItem]:
-    """Documents in needs_review, oldest first, with their error codes (filter on one code)."""
-    query = select(Document).where(Document.state == Status.NEEDS_REVIEW.value)
-    if code:
-        query = query.where(Document.id.in_(select(FindingRow.document_id).where(FindingRow.code == code)))
-    documents = list(session.scalars(query.order_by(Document.received_at, Document.id).limit(limit)))
+@dataclass(frozen=True)
+class QueueFilter:
+    code: str | None = None
+    channel: str | None = None
+    customer: str | None = None  # substring of the customer (or sender) name, any case
+    older_than_hours: float | None = None
+
+    def apply(self, query):
+        query = query.where(Document.state == Status.NEEDS_REVIEW.value)
+        if self.code:
+            query = query.where(Document.id.in_(select(FindingRow.document_id).where(FindingRow.code == self.code)))
+        if self.channel:
+            query = query.where(Document.channel == self.channel)
+        if self.customer:
+            pattern = f"%{self.customer.lower()}%"
+            query = query.where(or_(func.lower(Document.customer).like(pattern),
+                                    func.lower(Document.sender).like(pattern)))
+        if self.older_than_hours is not None:
+            query = query.where(Document.received_at
+                                <= datetime.now(timezone.utc) - timedelta(hours=self.older_than_hours))
+        return query
+
+
+def queue(session: Session, filters: QueueFilter = QueueFilter(), limit: int = 200, offset: int = 0
+          ) -> list[QueueItem]:
+    """Documents in needs_review matching ``filters``, oldest first, with their error codes."""
+    query = filters.apply(select(Document)).order_by(Document.received_at, Document.id).offset(offset).limit(limit)
+    documents = list(session.scalars(query))
     codes = _codes(session, [d.id for d in documents])
     return [
-        QueueItem(d.id, d.parent_id, d.kind, d.number, d.sender, d.channel, d.source, d.locator, d.received_at,
-                  tuple(codes.get(d.id, ())))
+        QueueItem(d.id, d.parent_id, d.kind, d.number, d.sender, d.customer, d.channel, d.source, d.locator,
+                  d.received_at, tuple(codes.get(d.id, ())))
         for d in documents
     ]
 
 
-def code_counts(session: Session) -> dict[str, int]:
-    """How many documents in review carry each error code."""
+def queue_size(session: Session, filters: QueueFilter = QueueFilter()) -> int:
+    return session.scalar(filters.apply(select(func.count(Document.id))))
+
+
+def code_counts(session: Session, filters: QueueFilter = QueueFilter()) -> dict[str, int]:
+    """How many documents in review (matching ``filters``) carry each error code."""
+    in_queue = filters.apply(select(Document.id))
     query = (
         select(FindingRow.code, func.count(func.distinct(FindingRow.document_id)))
-        .join(Document, Document.id == FindingRow.document_id)
-        .where(Document.state == Status.NEEDS_REVIEW.value, FindingRow.severity == "error")
+        .where(FindingRow.document_id.in_(in_queue), FindingRow.severity == "error")
         .group_by(FindingRow.code)
-        .order_by(func.count(func.distinct(FindingRow.document_id)).desc())
+        .order_by(func.count(func.distinct(FindingRow.document_id)).desc(), FindingRow.code)
     )
     return dict(session.execute(query).all())
 
@@ -103,6 +130,9 @@ def detail(session: Session, store: RawStore, document_id: int) -> dict[str, Any
         "number": document.number,
         "sender": document.sender,
         "channel": document.channel,
+        "customer": document.customer,
+        "version": document.version,
+        "corrections": document.corrections,
         "format": document.format,
         "source": document.source,
         "locator": document.locator,

@@ -50,6 +50,7 @@ class Document(Base):
     canonical: Mapped[dict[str, Any] | None] = mapped_column(JSON)
     customer: Mapped[str | None] = mapped_column(String(300))  # the buyer's (or issuer's) name, to filter the queue
     version: Mapped[int] = mapped_column(Integer, default=1, server_default="1")  # refuses lost updates in review
+    corrections: Mapped[dict[str, Any] | None] = mapped_column(JSON)  # field path -> value a person set
     received_at: Mapped[datetime] = mapped_column(default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
 

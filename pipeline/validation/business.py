@@ -20,15 +20,16 @@ def customer_of(doc: BusinessDocument, ctx: ValidationContext):
 
 @rule("business")
 def known_partner(doc: BusinessDocument, ctx: ValidationContext) -> Iterable[Finding]:
-    if not ctx.has_master_data:
+    """Each check runs once that part of the master data exists (customers, suppliers)."""
+    if ctx.master is None:
         return
-    assert ctx.master is not None
-    if doc.kind is DocumentKind.ORDER and doc.buyer is not None and customer_of(doc, ctx) is None:
+    if (doc.kind is DocumentKind.ORDER and doc.buyer is not None and ctx.master.customers.companies
+            and customer_of(doc, ctx) is None):
         who = doc.buyer.name or doc.buyer.gln or doc.buyer.vat_id or "the buyer"
         yield error("UNKNOWN_CUSTOMER", f"{who} is not a customer in the master data (matched on GLN, SIRET, SIREN, "
                     "VAT number, e-mail domain and name).", field="buyer")
     if (doc.kind in (*INVOICES, DocumentKind.DELIVERY_NOTE) and doc.seller is not None
-            and ctx.master.suppliers.resolve(doc.seller, doc.source.sender) is None):
+            and ctx.master.suppliers.companies and ctx.master.suppliers.resolve(doc.seller, doc.source.sender) is None):
         who = doc.seller.name or doc.seller.gln or doc.seller.vat_id or "the seller"
         yield error("UNKNOWN_SUPPLIER", f"{who} is not a supplier in the master data.", field="seller")
 

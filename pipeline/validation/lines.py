@@ -60,7 +60,7 @@ def check_lines(frame: pl.DataFrame, context: ValidationContext) -> pl.DataFrame
         return pl.DataFrame(schema=FINDING_SCHEMA)
     frame = frame.with_columns(_label().alias("label"))
     parts = [_structural(frame), _line_amounts(frame, context), _gtin_check_digits(frame), _units(frame)]
-    if context.has_master_data:
+    if context.master is not None and not context.master.products.is_empty():
         parts.extend(_against_master_data(frame, context))
     return pl.concat([p.select(list(FINDING_SCHEMA)).cast(FINDING_SCHEMA) for p in parts])
 

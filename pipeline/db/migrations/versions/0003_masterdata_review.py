@@ -112,6 +112,7 @@ def upgrade() -> None:
     with op.batch_alter_table('documents', schema=None) as batch_op:
         batch_op.add_column(sa.Column('customer', sa.String(length=300), nullable=True))
         batch_op.add_column(sa.Column('version', sa.Integer(), server_default='1', nullable=False))
+        batch_op.add_column(sa.Column('corrections', sa.JSON(), nullable=True))
 
     with op.batch_alter_table('orders', schema=None) as batch_op:
         batch_op.add_column(sa.Column('customer_id', sa.Integer(), nullable=True))
@@ -130,6 +131,7 @@ def downgrade() -> None:
         batch_op.drop_column('customer_id')
 
     with op.batch_alter_table('documents', schema=None) as batch_op:
+        batch_op.drop_column('corrections')
         batch_op.drop_column('version')
         batch_op.drop_column('customer')
 
