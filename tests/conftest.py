@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import uuid
+from datetime import date
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -17,6 +18,10 @@ ROOT = Path(__file__).resolve().parent.parent
 SAMPLES = ROOT / "samples"
 CORPUS = ROOT.parent / "shared" / "corpus"
 
+
+# Replays of samples must not depend on whoever ran `make demo` here: no database, a fixed today.
+HERMETIC = Settings(home=Path("/nonexistent/adv-hermetic"), database_url="sqlite:////nonexistent/adv-hermetic.db",
+                    today=date(2026, 6, 1), user="tester")
 
 SUMMARY: list[str] = []  # lines tests want printed at the end of the run (figures, tallies)
 
