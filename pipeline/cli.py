@@ -14,6 +14,9 @@ from rich.table import Table
 from pipeline.cli_common import EXIT_OK, EXIT_REVIEW, EXIT_USAGE, console, err, open_context, progress_bar
 from pipeline.cli_exceptions import exceptions_app
 from pipeline.cli_masterdata import masterdata_app
+from pipeline.cli_reconcile import reconcile_app
+from pipeline.cli_web import register as register_web
+from pipeline.mailbox import MailboxError, fetch_mail
 from pipeline.process import Outcome
 from pipeline.replay import replay, replay_json
 from pipeline.run import RunReport, leftover_ids, list_files, process_batch, receive_files
@@ -23,6 +26,8 @@ app = typer.Typer(help="ADV intake: orders, invoices and delivery notes into one
                   no_args_is_help=True, add_completion=False)
 app.add_typer(exceptions_app, name="exceptions")
 app.add_typer(masterdata_app, name="masterdata")
+app.add_typer(reconcile_app, name="reconcile")
+register_web(app)  # adv web, adv users
 
 
 @app.command()
@@ -56,11 +61,26 @@ def ingest(
     raise typer.Exit(EXIT_REVIEW if report.needs_attention else EXIT_OK)
 
 
+@app.command(name="fetch-mail")
+def fetch_mail_command(
+    as_json: Annotated[bool, typer.Option("--json", help="print the counts as JSON")] = False,
+) -> None:
+    """Fetch unseen messages from the IMAP mailboxes in the settings (ADV_IMAP_*), then process them."""
+    context = open_context()
+    try:
+        with progress_bar() as progress:
+            task = progress.add_task("fetching and processing", total=None)
+            report = fetch_mail(context, progress=lambda n: progress.advance(task, n))
+    except MailboxError as exc:
+        err.print(f"[red]{exc}[/red]")
+        raise typer.Exit(EXIT_USAGE) from None
+    _print_report(report, as_json)
+    raise typer.Exit(EXIT_REVIEW if report.needs_attention else EXIT_OK)
+
+
 def _print_report(report: RunReport, as_json: bool) -> None:
     if as_json:
-        console.print_json(json.dumps({"files_seen": report.files_seen, "files_new": report.files_new,
-                                       "already_received": report.already_received, "states": dict(report.states),
-                                       "errors": report.errors}))
+        console.print_json(json.dumps(report.as_dict()))
         return
     console.print(f"{report.files_seen} file(s) seen, {report.files_new} new, "
                   f"{report.already_received} already received (nothing written)")
@@ -78,12 +98,15 @@ def _print_report(report: RunReport, as_json: bool) -> None:
 def replay_command(
     file: Annotated[Path, typer.Argument(help="the document to run through every stage")],
     as_json: Annotated[bool, typer.Option("--json", help="print the canonical JSON")] = False,
+    ignore_embedded_xml: Annotated[bool, typer.Option(
+        "--ignore-embedded-xml", help="read a hybrid PDF (Factur-X, ZUGFeRD) from its visible layer, not its XML")] = False,
 ) -> None:
     """Run every stage on one file without writing anything, and show what each stage made of it."""
     if not file.is_file():
         err.print(f"[red]{file} is not a file[/red]")
         raise typer.Exit(EXIT_USAGE)
-    result = replay(file.read_bytes(), Settings(), file.name)
+    settings = Settings(ignore_embedded_xml=True) if ignore_embedded_xml else Settings()
+    result = replay(file.read_bytes(), settings, file.name)
     if as_json:
         sys.stdout.write(json.dumps(replay_json(result), indent=2, ensure_ascii=False) + "\n")
     else:

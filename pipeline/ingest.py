@@ -11,7 +11,7 @@ import logging
 from collections import Counter, deque
 from collections.abc import Callable, Iterable
 
-from sqlalchemy import select
+from sqlalchemy import select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, sessionmaker
 
@@ -51,9 +51,9 @@ def process_documents(
     while queue:
         document_id = queue.popleft()
         with sessions() as session:
-            root = session.get(Document, document_id)
-            if root is None or root.state != Status.RECEIVED.value:
+            if not _claim(session, document_id):
                 continue  # already done by an earlier or concurrent run
+            root = session.get(Document, document_id)
             try:
                 checks = validation(session)
                 outcome = process(store.get(root.sha256), context=checks, max_bytes=settings.max_document_bytes)
@@ -68,6 +68,18 @@ def process_documents(
         if progress:
             progress(1)
     return counts
+
+
+def _claim(session: Session, document_id: int) -> bool:
+    """Take the file for this transaction: a concurrent run waits on the row, then finds it done.
+
+    The claim is the first write of the transaction that writes the outcome, so a crash rolls it
+    back with everything else and the file stays ``received`` for the next run.
+    """
+    claimed = session.execute(update(Document).where(Document.id == document_id,
+                                                     Document.state == Status.RECEIVED.value)
+                              .values(version=Document.version + 1))
+    return claimed.rowcount == 1
 
 
 def write_outcome(session: Session, root: Document, outcome: Outcome, actor: str,

@@ -30,6 +30,11 @@ class RunReport:
         self.errors.extend(other.errors)
         return self
 
+    def as_dict(self) -> dict:
+        """The stable JSON form (``adv ingest --json`` and the Prefect flow's result)."""
+        return {"files_seen": self.files_seen, "files_new": self.files_new,
+                "already_received": self.already_received, "states": dict(self.states), "errors": list(self.errors)}
+
     @property
     def needs_attention(self) -> bool:
         return bool(self.states.get("needs_review") or self.states.get("rejected") or self.errors)
