@@ -108,7 +108,7 @@ class _Limiter:
 
 
 def _int(value: str | None) -> int | None:
-    return int(value) if value is not None and value.isdigit() else None
+    return int(value) if value is not None and value.isdecimal() and value.isascii() else None
 
 
 class EnvelopeReader:

@@ -13,7 +13,7 @@ from typing import Any
 
 from parsers.edifact_envelope import Message, where
 from parsers.edifact_syntax import Segment
-from parsers.edifact_values import add_days, company_ids, line_number, parse_date, parse_decimal
+from parsers.edifact_values import add_days, company_ids, is_digits, line_number, parse_date, parse_decimal
 from schemas import (
     Address,
     DeliveryNote,
@@ -178,7 +178,7 @@ class MessageMapper:
         at: dict[str, Provenance] = {}
         ident, agency = seg.get(1, 0), seg.get(1, 2)
         if ident:
-            if agency == "9" or (agency is None and len(ident) == 13 and ident.isdigit()):
+            if agency == "9" or (agency is None and len(ident) == 13 and is_digits(ident)):
                 values["gln"], at["gln"] = ident, where(seg, "2.1")
             elif (ids := company_ids(ident)) and agency in ("5", "107", "100", None):
                 for key, value in ids.items():
@@ -238,7 +238,7 @@ class MessageMapper:
             self._set(line.fields, "response", _LINE_RESPONSES[seg.get(1, 0)], seg, "2")
         item, item_type = seg.get(2, 0), seg.get(2, 1)
         if item:
-            target = _ITEM_TYPES.get(item_type or "", "gtin" if item.isdigit() and len(item) in (8, 12, 13, 14)
+            target = _ITEM_TYPES.get(item_type or "", "gtin" if is_digits(item) and len(item) in (8, 12, 13, 14)
                                      else "seller_item_id")
             self._set(line.fields, target, item, seg, "3.1")
 

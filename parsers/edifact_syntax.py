@@ -9,6 +9,7 @@ ours: chunked, split-based, O(chunk) memory. pydifact still owns the UNA grammar
 from __future__ import annotations
 
 import codecs
+import functools
 import re
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
@@ -187,44 +188,71 @@ def decode_chunks(stream: BinaryIO, codec: str, first: bytes = b"", chunk_size: 
 # The segment reader
 
 _LINE_START = re.compile(r"[A-Z0-9]{3}\+")
+_GUESS_AT_MOST = 64 * 1024  # a first line this long without a break settles it: not newline-terminated
 
 
 def guess_delimiters(head: str) -> Delimiters:
     """Default delimiters, or newline-terminated segments when the file plainly uses them."""
     head = head.lstrip(BOM + _WHITESPACE)
+    if head.startswith("UNA"):
+        return DEFAULT_DELIMITERS  # the UNA itself says what the delimiters are
     first_line, _, rest = head.partition("\n")
     if "'" not in first_line and _LINE_START.match(rest.lstrip(_WHITESPACE)):
         return NEWLINE_DELIMITERS
     return DEFAULT_DELIMITERS
 
 
+def _can_guess(head: str) -> bool:
+    """Whether ``head`` shows enough for ``guess_delimiters`` to give its final answer."""
+    head = head.lstrip(BOM + _WHITESPACE)
+    first_line, newline, rest = head.partition("\n")
+    if "'" in first_line or len(head) >= _GUESS_AT_MOST:
+        return True
+    return bool(newline) and len(rest.lstrip(_WHITESPACE)) >= 4  # enough to match _LINE_START
+
+
+_new_segment = tuple.__new__  # Segment(...) goes through a Python-level __new__; this is the hot loop
+
+
 class SegmentReader:
     """Turns decoded text chunks into segments, honouring UNA, release characters and line breaks.
 
     Memory is bounded by the chunk size plus the longest segment: the file is never held whole.
+    The tokens do not depend on where the text is cut into chunks.
     """
 
     def __init__(self, delimiters: Delimiters | None = None) -> None:
         self.delimiters = delimiters or DEFAULT_DELIMITERS
         self._explicit = delimiters is not None
         self._number = 0
+        self._file_delimiters = self.delimiters  # what a new interchange without its own UNA uses
 
     def read(self, chunks: Iterable[str]) -> Iterator[Token]:
         buf = ""
         base = 0  # offset of buf[0] in the whole text
-        first = True
+        guessing = not self._explicit
         for chunk in chunks:
-            if first and not self._explicit:
-                self.delimiters = guess_delimiters(chunk)
-                first = False
             buf += chunk
+            if guessing:
+                if not _can_guess(buf):
+                    continue  # a first chunk of a few characters cannot tell newline-terminated files
+                self.delimiters = self._file_delimiters = guess_delimiters(buf)
+                guessing = False
             consumed = yield from self._drain(buf, base, final=False)
-            buf = buf[consumed:]
-            base += consumed
+            if consumed:
+                buf = buf[consumed:]
+                base += consumed
+        if guessing:
+            self.delimiters = self._file_delimiters = guess_delimiters(buf)
         yield from self._drain(buf, base, final=True)
 
     def _drain(self, buf: str, base: int, final: bool) -> Iterator[Token]:
-        """Yield every complete segment of ``buf``; return how many characters were consumed."""
+        """Yield every complete segment of ``buf``; return how many characters were consumed.
+
+        The whole run of complete segments is split at once on the terminator; a piece ending in an
+        odd number of release characters is a segment with an escaped terminator, read again from
+        ``buf`` up to its real end. A UNA that changes the delimiters sends the loop back to the top.
+        """
         pos = 0
         n = len(buf)
         while True:
@@ -232,61 +260,87 @@ class SegmentReader:
                 pos += 1
             if pos >= n:
                 return pos
+            d = self.delimiters
             if buf.startswith("UNA", pos):
-                if n - pos < 9:
-                    if not final:
-                        return pos
-                    # a truncated UNA: let the envelope layer see it as a bad segment
-                else:
+                if n - pos >= 9:
                     self.delimiters = Delimiters.from_una(buf[pos : pos + 9])
                     self._number += 1
                     yield ServiceStringAdvice(self.delimiters, self._number, base + pos)
                     pos += 9
                     continue
-            d = self.delimiters
-            last = buf.rfind(d.terminator, pos)
+                if not final:
+                    return pos
+                # a truncated UNA at the end: let the envelope layer see it as a bad segment
+                end = _find_unescaped(buf, d.terminator, d.release, pos, d.terminator != "\n")
+                if end == -1:
+                    yield self._segment(buf[pos:].rstrip(_WHITESPACE), base + pos, terminated=False)
+                    return n
+                yield self._segment(buf[pos:end], base + pos)
+                pos = end + 1
+                continue
+            terminator = d.terminator
+            last = buf.rfind(terminator, pos)
             if last == -1:
                 if final:
                     yield self._segment(buf[pos:].rstrip(_WHITESPACE), base + pos, terminated=False)
                     return n
                 return pos
-            # Split the whole run of complete segments at once; glue back the escaped terminators.
-            pieces = buf[pos:last].split(d.terminator)
             release = d.release
-            i = 0
-            offset = pos
-            count = len(pieces)
-            while i < count:
-                piece = pieces[i]
-                length = len(piece) + 1
-                while piece.endswith(release) and _odd_trailing(piece, release) and i + 1 < count:
-                    i += 1
-                    piece = piece + d.terminator + pieces[i]
-                    length += len(pieces[i]) + 1
-                if piece.endswith(release) and _odd_trailing(piece, release) and i + 1 == count:
-                    # the escaped terminator is the last one we saw: the segment goes on past ``last``
-                    nxt = _find_unescaped(buf, d.terminator, release, last + 1)
-                    if nxt == -1:
-                        if final:
-                            rest = buf[offset:].rstrip(_WHITESPACE)
-                            yield self._segment(rest.lstrip(_WHITESPACE), base + offset, terminated=False)
-                            return n
-                        return offset
-                    piece = buf[offset:nxt]
-                    length = len(piece) + 1
-                stripped = piece.lstrip(_WHITESPACE)
-                seg_offset = offset + (len(piece) - len(stripped))
-                if stripped.startswith("UNA") and len(buf) - seg_offset >= 9:
-                    return (yield from self._restart_at(buf, base, seg_offset, final))
-                if stripped:
-                    yield self._segment(stripped, base + seg_offset)
-                offset += length
-                i += 1
-            pos = offset
-
-    def _restart_at(self, buf: str, base: int, una_at: int, final: bool) -> Iterator[Token]:
-        consumed = yield from self._drain(buf[una_at:], base + una_at, final)
-        return una_at + consumed
+            element = d.element
+            component = d.component
+            unwrap = terminator != "\n"
+            number = self._number
+            offset = pos  # where the next piece starts in buf
+            resume = pos  # pieces before this belong to a segment already read
+            for piece in buf[pos:last].split(terminator):
+                start = offset
+                offset += len(piece) + 1
+                if start < resume:
+                    continue
+                if piece and piece[0] in _WHITESPACE:
+                    stripped = piece.lstrip(_WHITESPACE)
+                    start += len(piece) - len(stripped)
+                    piece = stripped
+                if not piece:
+                    continue
+                if piece[:3] == "UNA":
+                    if len(piece) == 8 and Delimiters.from_una(buf[start : start + 9]) == d:
+                        number += 1  # the next interchange repeats the same UNA: no need to split again
+                        yield ServiceStringAdvice(d, number, base + start)
+                        continue
+                    pos = start
+                    break
+                if _escapes_terminator(piece, release, unwrap):
+                    end = _find_unescaped(buf, terminator, release, start, unwrap)
+                    if end == -1:
+                        self._number = number
+                        if not final:
+                            return start
+                        yield self._segment(buf[start:].rstrip(_WHITESPACE), base + start, terminated=False)
+                        return n
+                    piece = buf[start:end]
+                    resume = end + 1
+                if unwrap:
+                    if "\n" in piece or "\r" in piece:
+                        piece = piece.replace("\r", "").replace("\n", "")  # wrapped lines
+                elif "\r" in piece:
+                    piece = piece.replace("\r", "")
+                number += 1
+                if release in piece:
+                    tag, elements = _split_escaped(piece, d)
+                else:
+                    parts = piece.split(element)
+                    tag = parts[0]
+                    elements = tuple([tuple(part.split(component)) for part in parts[1:]])
+                yield _new_segment(Segment, (tag, elements, number, base + start, True))
+                if tag == "UNZ" and d != self._file_delimiters:
+                    # ISO 9735: a UNA holds for its own interchange only; the next one starts from the defaults
+                    self.delimiters = self._file_delimiters
+                    pos = max(offset, resume)
+                    break
+            else:
+                pos = max(last + 1, resume)
+            self._number = number
 
     def _segment(self, text: str, offset: int, terminated: bool = True) -> Segment:
         d = self.delimiters
@@ -312,32 +366,61 @@ def _odd_trailing(text: str, char: str) -> bool:
     return (len(text) - len(text.rstrip(char))) % 2 == 1
 
 
-def _find_unescaped(buf: str, terminator: str, release: str, start: int) -> int:
+def _escapes_terminator(piece: str, release: str, unwrap: bool) -> bool:
+    """Whether ``piece`` ends in an odd run of release characters (a line break may wrap in between)."""
+    if unwrap and piece[-1] in "\r\n":
+        piece = piece.rstrip("\r\n")
+        if not piece:
+            return False
+    return piece[-1] == release and _odd_trailing(piece, release)
+
+
+def _find_unescaped(buf: str, terminator: str, release: str, start: int, unwrap: bool = True) -> int:
+    """Position of the first terminator at or after ``start`` not escaped by the release character."""
     at = buf.find(terminator, start)
-    while at != -1 and _odd_trailing(buf[start:at], release):
+    while at != -1:
+        run = at
+        while unwrap and run > start and buf[run - 1] in "\r\n":
+            run -= 1  # wrapped lines: a break between the release character and what it escapes
+        end_of_run = run
+        while run > start and buf[run - 1] == release:
+            run -= 1
+        if (end_of_run - run) % 2 == 0:
+            return at
         at = buf.find(terminator, at + 1)
-    return at
+    return -1
 
 
-_PLACEHOLDER_BASE = 0xE000  # Unicode private use area: never a legitimate EDIFACT character
+@functools.lru_cache(maxsize=64)
+def _escape_pattern(release: str, element: str, component: str) -> re.Pattern[str]:
+    # the release character with what it escapes (nothing at the very end), or a separator
+    return re.compile(f"({re.escape(release)}.?|{re.escape(element)}|{re.escape(component)})", re.DOTALL)
 
 
 def _split_escaped(text: str, d: Delimiters) -> tuple[str, tuple[tuple[str, ...], ...]]:
-    specials = (d.release, d.terminator, d.element, d.component)
-    to_placeholder = {c: chr(_PLACEHOLDER_BASE + i) for i, c in enumerate(specials)}
-    back = {_PLACEHOLDER_BASE + i: c for i, c in enumerate(specials)}
-    # "?x" for a non-service x is not valid syntax, but senders write "Dr?. Max": keep x.
-    escaped = re.sub(
-        re.escape(d.release) + "(.)",
-        lambda m: to_placeholder.get(m.group(1), m.group(1)),
-        text,
-        flags=re.DOTALL,
-    )
-    if escaped.endswith(d.release):
-        escaped = escaped[:-1]  # a dangling release character escapes nothing
-    parts = escaped.split(d.element)
-    elements = tuple(tuple(c.translate(back) for c in p.split(d.component)) for p in parts[1:])
-    return parts[0].translate(back), elements
+    element, component = d.element, d.component
+    tokens = _escape_pattern(d.release, element, component).split(text)
+    elements: list[tuple[str, ...]] = []
+    components: list[str] = []
+    current = [tokens[0]]
+    for k in range(1, len(tokens), 2):
+        mark = tokens[k]
+        if mark == element:
+            components.append("".join(current))
+            elements.append(tuple(components))
+            components = []
+            current = []
+        elif mark == component:
+            components.append("".join(current))
+            current = []
+        else:
+            # "?x" for a non-service x is not valid syntax, but senders write "Dr?. Max": keep x;
+            # a dangling release character at the end escapes nothing
+            current.append(mark[1:])
+        current.append(tokens[k + 1])
+    components.append("".join(current))
+    elements.append(tuple(components))
+    return component.join(elements[0]), tuple(elements[1:])
 
 
 def read_segments(text: str, delimiters: Delimiters | None = None) -> list[Token]:

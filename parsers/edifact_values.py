@@ -6,7 +6,7 @@ import re
 from datetime import date, datetime, timedelta
 from decimal import Decimal, InvalidOperation
 
-_NUMBER = re.compile(r"-?(\d+([.,]\d*)?|[.,]\d+)\Z")
+_NUMBER = re.compile(r"-?([0-9]+([.,][0-9]*)?|[.,][0-9]+)\Z")
 
 
 def parse_decimal(value: str | None) -> Decimal | None:
@@ -43,7 +43,7 @@ def parse_date(value: str | None, format_code: str | None) -> date | None:
     code = format_code or "102"
     value = value.strip()
     if code == "616":  # CCYYWW: week of the year, the Monday of that ISO week
-        if not re.fullmatch(r"\d{6}", value):
+        if not re.fullmatch(r"[0-9]{6}", value):
             raise ValueError(f"{value!r} is not a CCYYWW week")
         return date.fromisocalendar(int(value[:4]), int(value[4:]), 1)
     if code == "802":  # a number of days from today is not a date we can trust to replay
@@ -52,26 +52,31 @@ def parse_date(value: str | None, format_code: str | None) -> date | None:
         pattern, length = _DATE_FORMATS[code]
     except KeyError:
         raise ValueError(f"date format code {code} is not supported") from None
-    if len(value) < length or not value[:length].isdigit():
+    if len(value) < length or not is_digits(value[:length]):
         raise ValueError(f"{value!r} does not match date format {code}")
     return datetime.strptime(value[:length], pattern).date()
 
 
 def add_days(start: date | None, days: str | None) -> date | None:
-    if start is None or days is None or not days.isdigit():
+    if start is None or days is None or not is_digits(days):
         return None
     return start + timedelta(days=int(days))
 
 
 def line_number(value: str | None) -> int | None:
-    return int(value) if value is not None and value.isdigit() else None
+    return int(value) if value is not None and is_digits(value) else None
+
+
+def is_digits(value: str) -> bool:
+    """ASCII digits only ("²".isdigit() is true, and int("²") fails)."""
+    return value.isascii() and value.isdigit()
 
 
 def company_ids(identifier: str) -> dict[str, str]:
     """SIREN (9 digits) or SIRET (14 digits) from a company registration reference."""
     compact = re.sub(r"[\s.]", "", identifier)
-    if re.fullmatch(r"\d{14}", compact):
+    if re.fullmatch(r"[0-9]{14}", compact):
         return {"siret": compact, "siren": compact[:9]}
-    if re.fullmatch(r"\d{9}", compact):
+    if re.fullmatch(r"[0-9]{9}", compact):
         return {"siren": compact}
     return {}

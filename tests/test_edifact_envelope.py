@@ -125,3 +125,18 @@ def test_hostile_repetition_is_capped():
     outside = [f for f in result.findings if f.code == "EDI_SEGMENT_OUTSIDE_MESSAGE"]
     assert len(outside) <= 10
     assert "EDI_MORE_FINDINGS" in codes(result)
+
+
+def test_a_line_break_between_the_release_character_and_what_it_escapes():
+    text = interchange(order_body()).replace("Maison Durand SAS", "L?\r\n'Epicerie").replace("\n", "\r\n")
+    result = parse(text)
+    assert result.documents[0].buyer.name == "L'Epicerie"
+    assert not [c for c in codes(result) if c.startswith("EDI_")]
+
+
+def test_a_una_holds_for_its_own_interchange_only():
+    first = interchange(order_body("A"), ref="R1").replace("UNA:+.? '", "UNA:+.\\ ~").replace("'\n", "~\n")
+    second = interchange(order_body("B"), ref="R2", una=False)
+    result = parse(first + second)
+    assert [d.number for d in result.documents] == ["A", "B"]
+    assert not [c for c in codes(result) if c.startswith("EDI_")]
