@@ -6,7 +6,7 @@ from datetime import date, datetime, timezone
 from decimal import Decimal
 from typing import Any
 
-from sqlalchemy import JSON, Date, DateTime, ForeignKey, Index, Integer, String, Text, UniqueConstraint
+from sqlalchemy import JSON, Date, DateTime, ForeignKey, Index, Integer, String, Text, UniqueConstraint, text
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
 from pipeline.db.types import ExactDecimal
@@ -28,7 +28,10 @@ class Document(Base):
 
     __tablename__ = "documents"
     __table_args__ = (
-        UniqueConstraint("sha256", "locator", name="uq_documents_sha256_locator"),
+        # a file is received once (its bytes); a file inside another may repeat (the same PDF in two mails)
+        Index("uq_documents_file_sha256", "sha256", unique=True, sqlite_where=text("locator = ''"),
+              postgresql_where=text("locator = ''")),
+        UniqueConstraint("parent_id", "locator", name="uq_documents_parent_locator"),
         Index("ix_documents_state", "state"),
         Index("ix_documents_parent", "parent_id"),
     )
@@ -195,3 +198,140 @@ class OrderResponseLine(_Line, Base):
     __tablename__ = "order_response_lines"
     order_response_id: Mapped[int] = mapped_column(ForeignKey("order_responses.id"), index=True)
     response: Mapped[str | None] = mapped_column(String(20))
+
+
+# The review queue filters on state and pages oldest first; its counts per channel and sender read this index
+# alone (no table rows), and the counts per code read the findings index alone.
+Index("ix_documents_queue", Document.state, Document.received_at, Document.id, Document.channel, Document.customer,
+      Document.sender)
+Index("ix_findings_queue", FindingRow.document_id, FindingRow.severity, FindingRow.code)
+
+
+# -- reconciliation (pipeline/reconcile; docs/reconciliation.md) -----------------------------------
+
+
+class ReconciliationRun(Base):
+    """One run of ``adv reconcile`` (or of the nightly flow): its scope and what it changed."""
+
+    __tablename__ = "reconciliation_runs"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    started_at: Mapped[datetime] = mapped_column(default=utcnow)
+    finished_at: Mapped[datetime | None]
+    actor: Mapped[str] = mapped_column(String(100))
+    since: Mapped[date | None] = mapped_column(Date)
+    customer: Mapped[str | None] = mapped_column(String(200))
+    summary: Mapped[dict[str, Any] | None] = mapped_column(JSON)  # counts per outcome, rows changed, disputes
+
+
+class ReconciliationLine(Base):
+    """The current result of one line triple (order line, delivery line, invoice line) for one check."""
+
+    __tablename__ = "reconciliation_lines"
+    __table_args__ = (
+        Index("ix_reconciliation_lines_outcome", "outcome"),
+        Index("ix_reconciliation_lines_invoice", "invoice_no"),
+        Index("ix_reconciliation_lines_scope", "scope_date"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    key: Mapped[str] = mapped_column(String(100), unique=True)  # check:order line:delivery line:invoice line
+    first_run_id: Mapped[int] = mapped_column(ForeignKey("reconciliation_runs.id"))
+    last_run_id: Mapped[int] = mapped_column(ForeignKey("reconciliation_runs.id"))  # last run that changed it
+    check: Mapped[str] = mapped_column(String(10))
+    outcome: Mapped[str] = mapped_column(String(30))
+    order_line_id: Mapped[int | None] = mapped_column(Integer)
+    delivery_line_id: Mapped[int | None] = mapped_column(Integer)
+    invoice_line_id: Mapped[int | None] = mapped_column(Integer)
+    seller_id: Mapped[int | None] = mapped_column(Integer)
+    buyer_id: Mapped[int | None] = mapped_column(Integer)
+    order_no: Mapped[str | None] = mapped_column(String(100))
+    order_line_no: Mapped[int | None] = mapped_column(Integer)
+    delivery_note_no: Mapped[str | None] = mapped_column(String(100))
+    delivery_line_no: Mapped[int | None] = mapped_column(Integer)
+    invoice_no: Mapped[str | None] = mapped_column(String(100))
+    invoice_line_no: Mapped[int | None] = mapped_column(Integer)
+    reverse: Mapped[bool] = mapped_column(default=False)
+    item: Mapped[str | None] = mapped_column(String(100))
+    description: Mapped[str | None] = mapped_column(Text)
+    unit: Mapped[str | None] = mapped_column(String(10))
+    qty_ordered: Mapped[Decimal | None]
+    qty_delivered: Mapped[Decimal | None]
+    qty_invoiced: Mapped[Decimal | None]
+    qty_difference: Mapped[Decimal | None]
+    price_ordered: Mapped[Decimal | None]
+    price_invoiced: Mapped[Decimal | None]
+    amount_at_stake: Mapped[Decimal | None]
+    delivery_method: Mapped[str | None] = mapped_column(String(40))
+    invoice_method: Mapped[str | None] = mapped_column(String(40))
+    pairing: Mapped[str | None] = mapped_column(String(40))
+    note: Mapped[str | None] = mapped_column(Text)
+    proposal: Mapped[str | None] = mapped_column(Text)
+    scope_date: Mapped[date | None] = mapped_column(Date)
+    fingerprint: Mapped[str] = mapped_column(String(300))  # what the difference is; a change reopens its dispute
+    updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
+
+
+class Dispute(Base):
+    """A difference people work on: opened by a run, its status set by people, closed when it goes away."""
+
+    __tablename__ = "disputes"
+    __table_args__ = (Index("ix_disputes_status", "status"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    key: Mapped[str] = mapped_column(String(100), unique=True)  # the reconciliation_lines key it is about
+    outcome: Mapped[str] = mapped_column(String(30))
+    status: Mapped[str] = mapped_column(String(30))
+    fingerprint: Mapped[str] = mapped_column(String(300))
+    amount_at_stake: Mapped[Decimal | None]
+    invoice_no: Mapped[str | None] = mapped_column(String(100))
+    delivery_note_no: Mapped[str | None] = mapped_column(String(100))
+    order_no: Mapped[str | None] = mapped_column(String(100))
+    buyer_id: Mapped[int | None] = mapped_column(Integer)
+    opened_at: Mapped[datetime] = mapped_column(default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
+
+
+class DisputeEvent(Base):
+    """Every change of a dispute: who (a person, or ``reconcile``), when, from which status to which, why."""
+
+    __tablename__ = "dispute_events"
+    __table_args__ = (Index("ix_dispute_events_dispute", "dispute_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    dispute_id: Mapped[int] = mapped_column(ForeignKey("disputes.id"))
+    run_id: Mapped[int | None] = mapped_column(ForeignKey("reconciliation_runs.id"))
+    at: Mapped[datetime] = mapped_column(default=utcnow)
+    actor: Mapped[str] = mapped_column(String(100))
+    action: Mapped[str] = mapped_column(String(30))
+    from_status: Mapped[str | None] = mapped_column(String(30))
+    to_status: Mapped[str | None] = mapped_column(String(30))
+    reason: Mapped[str | None] = mapped_column(Text)
+
+
+class ReconciliationTolerance(Base):
+    """Tolerances of one customer or supplier (``party``: a GLN, a party key such as ``vat:FR…``, or ``*`` for
+    everyone); a limit left null does not apply. See schemas.reconciliation.Tolerance."""
+
+    __tablename__ = "reconciliation_tolerances"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    party: Mapped[str] = mapped_column(String(200), unique=True)
+    quantity_abs: Mapped[Decimal | None]
+    quantity_pct: Mapped[Decimal | None]
+    price_abs: Mapped[Decimal | None]
+    price_pct: Mapped[Decimal | None]
+    note: Mapped[str | None] = mapped_column(Text)
+
+
+class ReconciliationPackSize(Base):
+    """How many base units one pack unit of an item holds (e.g. GTIN x, CT -> 12 C62), until master data has it."""
+
+    __tablename__ = "reconciliation_pack_sizes"
+    __table_args__ = (UniqueConstraint("item", "unit", name="uq_reconciliation_pack_sizes"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    item: Mapped[str] = mapped_column(String(100))  # GTIN, else the seller's item id
+    unit: Mapped[str] = mapped_column(String(10))
+    contains: Mapped[Decimal]
+    base_unit: Mapped[str] = mapped_column(String(10), default="C62")

@@ -1,0 +1,1 @@
+"""Batch reconciliation of invoices against delivery notes and orders (docs/reconciliation.md)."""

@@ -1,0 +1,182 @@
+"""Tie delivery and invoice lines to the order lines they fulfil or bill: explicit references first, then the
+item within the same seller and buyer and a date window; a fuzzy guess on the description is only proposed.
+
+Each rung of the ladder is one join over the lines still unanchored, and keeps one candidate per line
+(the ranking says which), so the whole ladder is a handful of set operations whatever the volume.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import polars as pl
+from rapidfuzz import fuzz, process
+
+from pipeline.reconcile.frames import METHOD
+
+BY_LINE_REF = "order line reference"
+BY_ORDER_AND_ITEM = "order reference + item"
+BY_NOTE_AND_ITEM = "delivery note reference + item"
+BY_ITEM_IN_WINDOW = "item in date window"
+ITEM_KEYS = (("gtin", "o_gtin"), ("seller_item_id", "o_seller_item"), ("buyer_item_id", "o_buyer_item"))
+PARTIES = ["seller_id", "buyer_id"]
+
+
+@dataclass(frozen=True)
+class Window:
+    """Lines are tied by item to orders issued at most ``days`` before them (and not after them)."""
+
+    days: int = 90
+
+
+# What every anchored line carries of its order line, so that no later step has to join the orders again.
+ORDER_ATTRIBUTES = ["o_id", "o_row", "o_date", "o_qty", "o_price", "o_unit"]  # o_row: position in ``side``
+LINE_KEYS, ORDER_KEYS = [*PARTIES, "ref_order", "ref_line"], [*PARTIES, "order_no", "order_line_no"]
+
+
+def order_key_hash() -> pl.Expr:
+    """One 64-bit hash of an order line's keys (seller, buyer, number, line): a cheap single-column join key."""
+    return pl.struct(ORDER_KEYS).hash().alias("hash")
+
+
+def order_side(orders: pl.DataFrame) -> pl.DataFrame:
+    """The order-line columns candidates are matched and ranked on (party ids keep their names)."""
+    return orders.select(
+        pl.col("line_id").alias("o_id"), pl.col("doc_no").alias("order_no"), pl.col("line_no").alias("order_line_no"),
+        *PARTIES, pl.col("doc_date").alias("o_date"), pl.col("gtin").alias("o_gtin"),
+        pl.col("seller_item_id").alias("o_seller_item"), pl.col("buyer_item_id").alias("o_buyer_item"),
+        pl.col("qty").alias("o_qty"), pl.col("price").alias("o_price"), pl.col("base_unit").alias("o_unit"),
+    )
+
+
+def latest_versions(side: pl.DataFrame) -> pl.DataFrame:
+    """One line per (seller, buyer, order number, line number) of ``order_side``: an order sent again under the
+    same number replaces the earlier one (the higher line id is the later load)."""
+    return side.sort("o_id").unique([*PARTIES, "order_no", "order_line_no"], keep="last", maintain_order=True)
+
+
+class _Ladder:
+    """The lines still unanchored, and what the rungs so far found."""
+
+    def __init__(self, lines: pl.DataFrame) -> None:
+        self.rest = lines.select("line_id", *PARTIES, "doc_date", "ref_order", "ref_line", "ref_note", "gtin",
+                                 "seller_item_id", "buyer_item_id", "qty")
+        self.found: list[pl.DataFrame] = []
+
+    def take(self, candidates: pl.DataFrame, method: str, rank: list[pl.Expr]) -> None:
+        """Keep the best-ranked candidate of each line; those lines leave the ladder."""
+        if not candidates.height:
+            return
+        best = (candidates.sort(["line_id", *rank]) if rank else candidates).unique("line_id", keep="first")
+        self.found.append(best.select("line_id", "o_id", pl.lit(method, METHOD).alias("anchor_method")))
+        self.rest = self.rest.join(best.select("line_id"), on="line_id", how="anti")
+
+    def result(self) -> pl.DataFrame:
+        empty = pl.DataFrame(schema={"line_id": pl.Int64, "o_id": pl.Int64, "anchor_method": METHOD})
+        return pl.concat([empty, *self.found]) if self.found else empty
+
+
+def anchor(lines: pl.DataFrame, side: pl.DataFrame, window: Window = Window(),
+           notes: pl.DataFrame | None = None) -> pl.DataFrame:
+    """``lines`` with ``ORDER_ATTRIBUTES`` of the order line they belong to (null when none) and ``anchor_method``.
+
+    ``side`` is ``order_side(orders)`` with ``o_row``, its row positions, and one line per key (``latest_versions``). ``notes``, for invoices: the delivery lines already
+    anchored, so that an invoice naming its delivery note reaches the order through it.
+    """
+    # 1. The order line the line names (RFF+ON with a line number); a GTIN on both sides must agree. One left
+    #    join of the keys alone, in the lines' order, so its columns are laid beside the lines without a gather.
+    #    The four keys are joined as one 64-bit hash (half the work of a four-column join), then compared.
+    keys = lines.select(*LINE_KEYS, pl.struct(LINE_KEYS).hash().alias("hash"))
+    orders = side.select(*[pl.col(k).alias(f"_{k}") for k in ORDER_KEYS], *ORDER_ATTRIBUTES, "o_gtin",
+                         order_key_hash())
+    found = keys.join(orders, on="hash", how="left", maintain_order="left")
+    if found.height != lines.height:  # two orders' keys hash alike (or ``side`` kept a resent order): by columns
+        found = keys.join(orders, left_on=LINE_KEYS, right_on=[f"_{k}" for k in ORDER_KEYS], how="left",
+                          maintain_order="left", coalesce=False)
+        found = found.unique(LINE_KEYS, keep="last", maintain_order=True) if found.height != lines.height else found
+    same = pl.all_horizontal([pl.col(a) == pl.col(f"_{b}") for a, b in zip(LINE_KEYS, ORDER_KEYS)])
+    named = found.select(same.fill_null(False))
+    named = named.to_series() & found["o_id"].is_not_null() & (
+        lines["gtin"].is_null() | found["o_gtin"].is_null() | (lines["gtin"] == found["o_gtin"])).fill_null(False)
+    attributes = found.select(pl.when(named).then(pl.col(name)).alias(name) for name in ORDER_ATTRIBUTES)
+    method = pl.Series("anchor_method", [BY_LINE_REF], dtype=METHOD).new_from_index(0, len(lines))
+    method = method.zip_with(named, pl.Series([None], dtype=METHOD).new_from_index(0, len(lines)))
+    rows = (~named).arg_true()
+    if len(rows):
+        # The few lines the first rung left climb the rest of the ladder; what they find is written in place.
+        rest = lines[rows]
+        climbed = rest.select("line_id").join(_climb(rest, side, window, notes), on="line_id", how="left",
+                                              maintain_order="left")
+        climbed = climbed.join(side.select(ORDER_ATTRIBUTES), on="o_id", how="left", maintain_order="left")
+        attributes = attributes.with_columns(attributes[name].scatter(rows, climbed[name])
+                                             for name in ORDER_ATTRIBUTES)
+        method = method.scatter(rows, climbed["anchor_method"])
+    return lines.hstack(attributes).with_columns(method)
+
+
+def _climb(rest: pl.DataFrame, side: pl.DataFrame, window: Window, notes: pl.DataFrame | None) -> pl.DataFrame:
+    """Rungs 2 to 4 of the ladder for the lines rung 1 left: ``line_id, o_id, anchor_method``."""
+    ladder = _Ladder(rest)
+    same_quantity_first = (pl.col("qty") != pl.col("o_qty")).fill_null(True)
+
+    # 2. The order it names, and the same item in it.
+    for key, order_key in ITEM_KEYS:
+        named = ladder.rest.filter(pl.col("ref_order").is_not_null() & pl.col(key).is_not_null())
+        if named.height:
+            candidates = named.join(side, left_on=[*PARTIES, "ref_order", key],
+                                    right_on=[*PARTIES, "order_no", order_key])
+            ladder.take(candidates, BY_ORDER_AND_ITEM, [same_quantity_first, pl.col("order_line_no"), pl.col("o_id")])
+
+    # 3. Invoices: the delivery note the header names, and the same item on it.
+    if notes is not None:
+        for key, _ in ITEM_KEYS:
+            named = ladder.rest.filter(pl.col("ref_note").is_not_null() & pl.col(key).is_not_null())
+            if named.height:
+                noted = notes.filter(pl.col("doc_no").is_in(named["ref_note"].implode())
+                                     & pl.col("o_id").is_not_null() & pl.col(key).is_not_null())
+                candidates = named.join(noted.select(*PARTIES, pl.col("doc_no").alias("note_no"), key, "o_id",
+                                                     pl.col("qty").alias("o_qty")),
+                                        left_on=[*PARTIES, "ref_note", key], right_on=[*PARTIES, "note_no", key])
+                ladder.take(candidates, BY_NOTE_AND_ITEM, [same_quantity_first, pl.col("o_id")])
+
+    # 4. The same item ordered by the same buyer from the same seller within the window: the latest such order.
+    in_window = pl.col("o_date").is_between(pl.col("doc_date") - pl.duration(days=window.days), pl.col("doc_date"))
+    for key, order_key in ITEM_KEYS:
+        named = ladder.rest.filter(pl.col(key).is_not_null())
+        if named.height:
+            candidates = named.join(side.filter(pl.col(order_key).is_not_null()), left_on=[*PARTIES, key],
+                                    right_on=[*PARTIES, order_key]).filter(in_window)
+            ladder.take(candidates, BY_ITEM_IN_WINDOW, [-pl.col("o_date").cast(pl.Int32), same_quantity_first,
+                                                        pl.col("order_line_no"), pl.col("o_id")])
+    return ladder.result()
+
+
+def propose(loose: pl.DataFrame, orders: pl.DataFrame, window: Window = Window(), threshold: int = 80) -> pl.DataFrame:
+    """For ``loose`` lines (tied to no order line): the order line of the same parties, in the window, whose
+    description is most alike (token-set ratio >= ``threshold``), as ``line_id, proposal``. Never applied.
+
+    Both frames have ``line_id``, the party ids, ``doc_date``, ``description`` and ``qty`` (base units); orders
+    also ``doc_no`` and ``line_no``.
+    """
+    empty = pl.DataFrame(schema={"line_id": pl.Int64, "proposal": pl.Utf8})
+    loose = loose.filter(pl.col("description").is_not_null())
+    if not loose.height:
+        return empty
+    side = orders.filter(pl.col("description").is_not_null()).select(
+        pl.col("line_id").alias("o_id"), pl.col("doc_no").alias("order_no"), pl.col("line_no").alias("order_line_no"),
+        *PARTIES, pl.col("doc_date").alias("o_date"), pl.col("description").alias("o_description"),
+        pl.col("qty").alias("o_qty"))
+    pairs = loose.select("line_id", *PARTIES, "doc_date", "description", "qty").join(side, on=PARTIES).filter(
+        pl.col("o_date").is_between(pl.col("doc_date") - pl.duration(days=window.days), pl.col("doc_date")))
+    if not pairs.height:
+        return empty
+    scores = process.cpdist(pairs["description"].str.to_lowercase().to_list(),
+                            pairs["o_description"].str.to_lowercase().to_list(), scorer=fuzz.token_set_ratio)
+    pairs = pairs.with_columns(score=pl.Series(scores, dtype=pl.Float64).round(0).cast(pl.Int64),
+                               same_qty=(pl.col("qty") == pl.col("o_qty")).fill_null(False))
+    best = (pairs.filter(pl.col("score") >= threshold)
+            .sort(["line_id", "score", "same_qty", "o_id"], descending=[False, True, True, False])
+            .unique("line_id", keep="first"))
+    same = pl.when("same_qty").then(pl.lit(", same quantity")).otherwise(pl.lit(""))
+    return best.select("line_id", pl.format("order {} line {}? description {}% alike{}", "order_no", "order_line_no",
+                                            "score", same).alias("proposal"))
