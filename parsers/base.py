@@ -6,7 +6,7 @@ from dataclasses import dataclass, field
 from typing import Protocol
 
 from schemas import BusinessDocument, Finding
-from schemas.layout import Layout
+from schemas.layout import FreeText, Layout
 
 
 @dataclass(frozen=True)
@@ -37,6 +37,7 @@ class ParseResult:
     notes: tuple[str, ...] = field(default=())
     attachments: tuple[Attachment, ...] = ()
     layout: Layout | None = None
+    text: FreeText | None = None  # prose to read for an order (an e-mail body with nothing attached)
 
 
 class Parser(Protocol):

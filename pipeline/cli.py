@@ -15,6 +15,7 @@ from pipeline.cli_common import EXIT_OK, EXIT_REVIEW, EXIT_USAGE, console, err, 
 from pipeline.cli_exceptions import exceptions_app
 from pipeline.cli_masterdata import masterdata_app
 from pipeline.cli_reconcile import reconcile_app
+from pipeline.cli_stats import stats
 from pipeline.cli_web import register as register_web
 from pipeline.mailbox import MailboxError, fetch_mail
 from pipeline.process import Outcome
@@ -27,6 +28,7 @@ app = typer.Typer(help="ADV intake: orders, invoices and delivery notes into one
 app.add_typer(exceptions_app, name="exceptions")
 app.add_typer(masterdata_app, name="masterdata")
 app.add_typer(reconcile_app, name="reconcile")
+app.command(name="stats")(stats)
 register_web(app)  # adv web, adv users
 
 

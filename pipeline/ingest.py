@@ -15,6 +15,7 @@ from sqlalchemy import select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, sessionmaker
 
+from pipeline.acknowledgments import acknowledge
 from pipeline.audit import record
 from pipeline.db.models import Document, EnvelopeKey, FindingRow
 from pipeline.history import DatabaseHistory
@@ -58,6 +59,7 @@ def process_documents(
                 checks = validation(session)
                 outcome = process(store.get(root.sha256), context=checks, max_bytes=settings.max_document_bytes)
                 counts.update(write_outcome(session, root, outcome, settings.user, checks))
+                acknowledge(session, root.id, settings, store, settings.user)  # ORDRSP, e-mails: in the outbox
                 children = _receive_attachments(session, store, root, outcome, settings.user)
                 session.commit()
                 queue.extend(children)

@@ -10,7 +10,7 @@ import hashlib
 import logging
 from dataclasses import dataclass, field, replace
 
-from extractors import extract_documents
+from extractors import extract_documents, extract_text_documents
 from parsers.base import ParseResult
 from parsers.registry import parser_for
 from pipeline.validation import ValidationContext, validate
@@ -44,10 +44,10 @@ class Outcome:
         return self.parse.attachments if self.parse else ()
 
 
-def classify(data: bytes) -> tuple[object | None, list[Finding]]:
+def classify(data: bytes, ignore_embedded_xml: bool = False) -> tuple[object | None, list[Finding]]:
     if not data:
         return None, [error("EMPTY_FILE", "The file is empty.")]
-    parser = parser_for(data)
+    parser = parser_for(data, ignore_embedded_xml=ignore_embedded_xml)
     if parser is None:
         head = data[:16]
         return None, [
@@ -59,14 +59,15 @@ def classify(data: bytes) -> tuple[object | None, list[Finding]]:
     return parser, []
 
 
-def process(data: bytes, *, context: ValidationContext | None = None, max_bytes: int | None = None) -> Outcome:
+def process(data: bytes, *, context: ValidationContext | None = None, max_bytes: int | None = None,
+            ignore_embedded_xml: bool = False) -> Outcome:
     """Run every stage on ``data``; never raises for bad input (that becomes findings)."""
     sha256 = hashlib.sha256(data).hexdigest()
     stages: list[tuple[str, str]] = [("intake", f"{len(data)} bytes, sha256 {sha256[:16]}…")]
     if max_bytes is not None and len(data) > max_bytes:
         finding = error("FILE_TOO_LARGE", f"The file is {len(data)} bytes, over the limit of {max_bytes}.")
         return Outcome(sha256, len(data), None, None, (), (finding,), stages + [("classify", "skipped: too large")])
-    parser, findings = classify(data)
+    parser, findings = classify(data, ignore_embedded_xml)
     if parser is None:
         stages.append(("classify", findings[0].message))
         return Outcome(sha256, len(data), None, None, (), tuple(findings), stages)
@@ -92,6 +93,11 @@ def process(data: bytes, *, context: ValidationContext | None = None, max_bytes:
         found.extend(extraction.documents)
         extra_findings.extend(extraction.findings)
         result = replace(result, documents=tuple(found), findings=tuple(extra_findings))
+    if result.text is not None:
+        reading = extract_text_documents(result.text, sha256)
+        stages.extend(("extract", note) for note in reading.notes)
+        result = replace(result, documents=(*result.documents, *reading.documents),
+                         findings=(*result.findings, *reading.findings))
     documents = tuple(validate(result.documents, context))
     for doc in documents:
         codes = ", ".join(sorted({f.code for f in doc.findings})) or "no findings"

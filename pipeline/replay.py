@@ -47,7 +47,8 @@ def replay(data: bytes, settings: Settings, name: str = "", depth: int = 0) -> R
 
 
 def _replay(data: bytes, validation: ValidationContext, settings: Settings, name: str, depth: int) -> Replay:
-    outcome = process(data, context=validation, max_bytes=settings.max_document_bytes)
+    outcome = process(data, context=validation, max_bytes=settings.max_document_bytes,
+                      ignore_embedded_xml=settings.ignore_embedded_xml)
     children = ()
     if depth < MAX_DEPTH:
         children = tuple(_replay(a.data, validation, settings, a.name, depth + 1) for a in outcome.attachments)

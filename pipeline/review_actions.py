@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from sqlalchemy import delete, select, update
 from sqlalchemy.orm import Session
 
+from pipeline.acknowledgments import acknowledge
 from pipeline.audit import record
 from pipeline.context import Context
 from pipeline.db.models import Document, FindingRow
@@ -80,6 +81,7 @@ def reject(context: Context, document_id: int, actor: str, reason: str,
                                   .values(state=Status.REJECTED.value, state_reason=reason, version=row.version + 1))
         if changed.rowcount != 1:
             raise ConflictError(f"document {row.id} was changed by someone else meanwhile; reload it and try again")
+        acknowledge(session, row.id, context.settings, context.store, actor)  # tells the sender, with the reason
         session.commit()
         session.refresh(row)
         return ActionResult(row.id, row.state, (), f"document {row.id} rejected: {reason}")
@@ -169,6 +171,7 @@ def _revalidate(context: Context, session: Session, row: Document, actor: str, f
     session.execute(update(Document).where(Document.id == row.id).values(
         state=state.value, state_reason=reason, number=document.number,
         canonical=to_canonical(document.model_copy(update={"status": state}))))
+    acknowledge(session, row.id, context.settings, context.store, actor)  # an order loaded: ORDRSP or e-mail
     session.commit()
     return ActionResult(row.id, state.value, _findings(session, row.id), f"document {row.id} is {state.value}: {reason}")
 

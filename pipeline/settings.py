@@ -6,11 +6,14 @@ import getpass
 from datetime import date
 from functools import cached_property
 from pathlib import Path
+from typing import Literal
 
-from pydantic import Field
+from pydantic import Field, SecretStr
 from pydantic_settings import BaseSettings, PydanticBaseSettingsSource, SettingsConfigDict, TomlConfigSettingsSource
 
-DEFAULT_IGNORE = (".*", "*.expected.json", "*.md", "*.py", "*.pyc", "__pycache__", "*.tsv", "*.toml")
+DEFAULT_IGNORE = (".*", "*.expected.json", "manifest.json", "*.md", "*.py", "*.pyc", "__pycache__", "*.tsv",
+                  "*.toml",
+                  "tmp", "dovecot*", "maildirfolder", "subscriptions")  # a Maildir's tmp/ holds mails being delivered
 
 
 class Settings(BaseSettings):
@@ -22,6 +25,7 @@ class Settings(BaseSettings):
     database_url: str | None = None  # default: sqlite:///$ADV_HOME/adv.db
     store_url: str | None = None  # default: $ADV_HOME/raw (any fsspec URL)
     inbox: Path = Path("inbox")
+    outbox: Path | None = None  # default: $ADV_HOME/outbox (acknowledgments: ORDRSP, APERAK, e-mails)
     batch_size: int = Field(default=50, ge=1, description="documents per Prefect task")
     ingest_ignore: tuple[str, ...] = DEFAULT_IGNORE  # file-name patterns intake skips in folders
     max_document_bytes: int = 200 * 1024 * 1024
@@ -30,6 +34,24 @@ class Settings(BaseSettings):
     today: date | None = None  # fixes "today" for replays and tests; the real date when unset
     user: str = Field(default_factory=lambda: _current_user())
     schedule_seconds: int = 300
+    ignore_embedded_xml: bool = False  # replay reads hybrid PDFs from their visible layer (benchmarks)
+    imap_host: str | None = None  # IMAP intake (``adv fetch-mail``); nothing is fetched when unset
+    imap_port: int | None = None  # default 993 with ssl, 143 otherwise
+    imap_security: Literal["ssl", "starttls", "plain"] = "ssl"
+    imap_user: str | None = None
+    imap_password: SecretStr | None = None
+    imap_mailboxes: tuple[str, ...] = ("INBOX",)
+    imap_processed_folder: str | None = None  # fetched messages are moved there; else only marked seen
+    imap_max_messages: int = Field(default=500, ge=1, description="messages fetched per run")
+    web_host: str = "127.0.0.1"  # adv web listens here; another address exposes the review desk
+    web_port: int = 8000
+    secret_key: SecretStr | None = None  # signs session cookies; unset: generated once into $ADV_HOME/web-secret
+    ocr_dpi: int = Field(default=300, ge=72, le=600, description="image-only PDF pages are rendered at this dpi")
+    ocr_languages: str = "fra+eng"  # tesseract language data to read scans with
+    ocr_processes: int = Field(default=0, ge=0, description="pages read in parallel; 0: one per core")
+    ocr_low_confidence: float = Field(default=0.6, ge=0, le=1)  # a page whose words average below: a poor scan
+    ocr_steps: tuple[str, ...] = ("dropout", "denoise", "deskew")  # scan preparation (docs/ocr.md)
+    ocr_cache_dir: Path | None = None  # keep each page's OCR output here (re-runs, the Dask flow, tests)
 
     @classmethod
     def settings_customise_sources(
@@ -49,6 +71,10 @@ class Settings(BaseSettings):
     @cached_property
     def resolved_store_url(self) -> str:
         return self.store_url or str((self.home / "raw").resolve())
+
+    @cached_property
+    def resolved_outbox(self) -> Path:
+        return (self.outbox or self.home / "outbox").resolve()
 
 
 def _current_user() -> str:

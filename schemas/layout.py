@@ -36,3 +36,13 @@ class Layout(FrozenModel):
     @property
     def word_count(self) -> int:
         return sum(len(page.words) for page in self.pages)
+
+
+class FreeText(FrozenModel):
+    """A document that is only prose: an e-mail body, a text file. The free-text extractor reads it."""
+
+    text: str
+    sender: str | None = None  # e-mail address
+    sender_name: str | None = None
+    subject: str | None = None
+    sent_at: str | None = None  # ISO timestamp as the message says

@@ -1,12 +1,14 @@
 #!/usr/bin/env bash
 # Set up everything ADV intake needs on a fresh Debian machine (idempotent; quick when already done):
-# the Debian packages (tesseract OCR with French and English data), a virtualenv in .venv with the
+# the Debian packages (tesseract OCR with French and English data; Dovecot, the IMAP server the mailbox
+# tests start on a local port; Chromium, the headless browser the review desk tests drive), a virtualenv in .venv with the
 # project and its development tools installed.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
 PYTHON=${PYTHON:-python3}
-DEBIAN_PACKAGES=(tesseract-ocr tesseract-ocr-fra tesseract-ocr-eng)
+# fonts-dejavu-core: the fonts the scan sample generator draws with (samples/scans/render.py)
+DEBIAN_PACKAGES=(tesseract-ocr tesseract-ocr-fra tesseract-ocr-eng dovecot-imapd chromium fonts-dejavu-core)
 
 missing=()
 for package in "${DEBIAN_PACKAGES[@]}"; do

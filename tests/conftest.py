@@ -12,6 +12,7 @@ import pytest
 from sqlalchemy import create_engine, text
 
 from pipeline.context import Context
+from pipeline.scans import configure as configure_ocr
 from pipeline.settings import Settings
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -20,8 +21,11 @@ CORPUS = ROOT.parent / "shared" / "corpus"
 
 
 # Replays of samples must not depend on whoever ran `make demo` here: no database, a fixed today.
+# Scans replay from tesseract's cached output (tests/fixtures/ocr, read-only): the same words tesseract gives,
+# without running it in every golden test (docs/ocr.md, "Samples, fixtures and the benchmark").
 HERMETIC = Settings(home=Path("/nonexistent/adv-hermetic"), database_url="sqlite:////nonexistent/adv-hermetic.db",
-                    today=date(2026, 6, 1), user="tester")
+                    today=date(2026, 6, 1), user="tester", ocr_cache_dir=ROOT / "tests" / "fixtures" / "ocr")
+configure_ocr(HERMETIC, writable=False)  # what a Context does at start; tests that need other options set them
 
 SUMMARY: list[str] = []  # lines tests want printed at the end of the run (figures, tallies)
 

@@ -16,13 +16,14 @@ from pipeline.replay import replay, replay_json
 
 EXPECTED_SUFFIX = ".expected.json"
 NOT_SAMPLES = {"manifest.json"}
+NOT_DOCUMENTS = {"masterdata"}  # samples/masterdata: CSVs for adv masterdata import, not documents to ingest
 UPDATE = "`.venv/bin/pytest tests/test_golden.py --update-golden`"
 
 
 def is_sample(path: Path) -> bool:
     """A sample document, as opposed to its expected file, the generator, docs or caches."""
     parts = path.relative_to(SAMPLES).parts
-    if any(part.startswith(".") or part == "__pycache__" for part in parts):
+    if any(part.startswith(".") or part == "__pycache__" for part in parts) or parts[0] in NOT_DOCUMENTS:
         return False
     name = path.name
     return not (name.endswith(EXPECTED_SUFFIX) or name.endswith((".py", ".md")) or name in NOT_SAMPLES)
