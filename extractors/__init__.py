@@ -53,8 +53,11 @@ def extract_documents(layout: Layout, sha256: str, source_format: str) -> Extrac
     return Extraction(documents=(document,), notes=tuple(notes))
 
 
-def extract_text_documents(text: FreeText, sha256: str) -> Extraction:
-    """The order a prose message asks for, if it is one (see ``extractors.text``)."""
+def extract_text_documents(text: FreeText, sha256: str, catalogue=None) -> Extraction:
+    """The order a prose message asks for, if it is one (see ``extractors.text``).
+
+    ``catalogue`` (the product master, when loaded) lets lines be matched to our products.
+    """
     from extractors.text import read_free_text  # loads spaCy: only when prose actually arrives
 
-    return read_free_text(text, sha256)
+    return read_free_text(text, sha256, catalogue)

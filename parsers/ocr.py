@@ -14,6 +14,7 @@ import logging
 import os
 import re
 from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from multiprocessing import get_context
@@ -215,8 +216,12 @@ def read_pages(jobs: list[PageJob], options: OcrOptions | None = None) -> list[P
     workers = min(options.workers, len(jobs))
     if workers <= 1:
         return [read_page(job, options) for job in jobs]
-    pool = _pool(workers)
-    return list(pool.map(read_page, jobs, [options] * len(jobs)))
+    try:
+        return list(_pool(workers).map(read_page, jobs, [options] * len(jobs)))
+    except (RuntimeError, OSError, BrokenProcessPool) as exc:  # no workers here (a script without a main guard,
+        log.warning("OCR process pool unavailable (%s); reading pages one by one", exc)  # a daemon process)
+        _pools.pop(workers, None)
+        return [read_page(job, options) for job in jobs]
 
 
 def ocr_layout(jobs: list[PageJob], options: OcrOptions | None = None) -> OcrResult:

@@ -94,7 +94,7 @@ def process(data: bytes, *, context: ValidationContext | None = None, max_bytes:
         extra_findings.extend(extraction.findings)
         result = replace(result, documents=tuple(found), findings=tuple(extra_findings))
     if result.text is not None:
-        reading = extract_text_documents(result.text, sha256)
+        reading = extract_text_documents(result.text, sha256, context.master if context else None)
         stages.extend(("extract", note) for note in reading.notes)
         result = replace(result, documents=(*result.documents, *reading.documents),
                          findings=(*result.findings, *reading.findings))

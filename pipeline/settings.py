@@ -11,9 +11,12 @@ from typing import Literal
 from pydantic import Field, SecretStr
 from pydantic_settings import BaseSettings, PydanticBaseSettingsSource, SettingsConfigDict, TomlConfigSettingsSource
 
-DEFAULT_IGNORE = (".*", "*.expected.json", "manifest.json", "*.md", "*.py", "*.pyc", "__pycache__", "*.tsv",
-                  "*.toml",
-                  "tmp", "dovecot*", "maildirfolder", "subscriptions")  # a Maildir's tmp/ holds mails being delivered
+# Names intake skips inside folders: project files, golden files, master data tables (imported with
+# ``adv masterdata import``, not ingested), and a Maildir's bookkeeping (tmp/ holds mails being delivered).
+DEFAULT_IGNORE = (
+    ".*", "__pycache__", "*.py", "*.pyc", "*.md", "*.toml", "*.tsv", "*.expected.json", "manifest.json",
+    "*.csv", "*.xlsx", "tmp", "dovecot*", "maildirfolder", "subscriptions",
+)
 
 
 class Settings(BaseSettings):

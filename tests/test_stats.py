@@ -26,7 +26,8 @@ def adv(*args: str):
 
 def add(session, state: str, *, channel: str = "file", sender: str | None = "S1", business: bool = True,
         parent: Document | None = None, day: date = date(2025, 11, 20), actions: tuple[str, ...] = ()) -> Document:
-    row = Document(sha256=f"{next(_serial):064d}", locator="", source="x", channel=channel, sender=sender,
+    serial = next(_serial)
+    row = Document(sha256=f"{serial:064d}", locator=f"document {serial}", source="x", channel=channel, sender=sender,
                    state=state, parent_id=parent.id if parent else None,
                    received_at=datetime(day.year, day.month, day.day, 12, tzinfo=timezone.utc))
     if business:  # a file never has the attribute set, so its column is SQL NULL (None would store JSON null)

@@ -336,14 +336,14 @@ def test_the_dashboard_draws_every_chart_with_its_csv(context, orders):
     assert "INVALID_GTIN,1" in client.get("/dashboard/finding-codes.csv").text
     assert client.get("/dashboard/backlog-by-age.csv").text.splitlines()[1] == "under 1 h,1"
     by_sender = client.get("/dashboard/touchless-by-sender.csv").text
-    assert "Maison Durand SAS,2,0,0.0" in by_sender  # one fixed by a person, one waiting: none touchless
+    assert "Maison Durand SAS (3012345000017),2,0,0.0" in by_sender  # one fixed by a person, one waiting
     assert client.get("/dashboard/nope.svg").status_code == 404
 
 
 def test_csv_cells_that_a_spreadsheet_would_run_are_quoted(context, tmp_path):
     ingest(context, [write(tmp_path / "in", "po.edi", bad_gtin_order(buyer="=HYPERLINK(1)"))])
     csv = logged_in(context).get("/dashboard/touchless-by-sender.csv").text
-    assert "'=HYPERLINK(1)" in csv
+    assert "'=HYPERLINK(1) (" in csv
 
 
 # -- accounts on the command line ------------------------------------------------------------------

@@ -18,7 +18,7 @@ from spacy.language import Language
 from spacy.tokens import Doc, Span, Token
 
 from extractors.text.components import claimed
-from extractors.text.vocabulary import MONTHS, WEEKDAYS, fold
+from extractors.text.vocabulary import MONTHS, WEEKDAYS
 
 _NUMERIC = re.compile(r"^(\d{1,2})[/.](\d{1,2})(?:[/.](\d{2}|\d{4}))?$")
 _ISO = re.compile(r"^(\d{4})-(\d{2})-(\d{2})$")

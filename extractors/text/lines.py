@@ -23,7 +23,7 @@ from extractors.text.vocabulary import MEASURES, STREET_WORDS, UNITS
 BULLETS = {"-", "*", "•", "–", "—", "·", "o", "+", "→", ">", "=>", "▪", "◦"}
 SEPARATORS = {",", ";", "+", "et", "and", "&", "puis", "plus", "/", "(", "|", "ainsi", "que", "egalement",
               "aussi", "also", "avec", "with", "x", "×", ":", "qte", "quantite", "qty", "quantity", "soit"}
-STRONG_SEPARATORS = {",", ";", "+", "et", "and", "&", "puis", "plus", "/", "|"}
+STRONG_SEPARATORS = {",", ";", "+", "et", "and", "&", "puis", "plus", "/", "|", "que", "ainsi", "also"}
 TRIGGERS = {"livrer", "envoyer", "commander", "expedier", "preparer", "besoin", "faut", "faudrait", "need", "send",
             "ship", "deliver", "order", "like", "want", "prendre", "prendrons", "prendrai", "recevoir", "supply",
             "reserver", "voudrais", "voudrions", "souhaitons", "souhaiterions", "souhaiterais", "commandons",

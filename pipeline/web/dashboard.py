@@ -85,9 +85,16 @@ def touchless_by_sender(session: Session) -> Table:
     """The senders with the most documents over the window (``adv stats`` figures), least touchless first."""
     since = (datetime.now(timezone.utc) - timedelta(days=WINDOW_DAYS)).date()
     busiest = stats.compute(session, since).by_sender[:TOP]
-    rows = sorted(((group.name or group.key, group.documents, group.touchless, round(100.0 * (group.rate or 0.0), 1))
+    rows = sorted(((_sender_label(group), group.documents, group.touchless, round(100.0 * (group.rate or 0.0), 1))
                    for group in busiest), key=lambda row: (row[3], row[0]))
     return Table(("sender", "documents", "touchless", "touchless_percent"), rows)
+
+
+def _sender_label(group: stats.Touchless) -> str:
+    """A sender is an identifier (GLN, address); its name beside it, since one company may send from several."""
+    if group.name and group.name != group.key:
+        return f"{group.name} ({group.key})"
+    return group.key
 
 
 def backlog_by_age(session: Session) -> Table:
