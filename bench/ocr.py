@@ -243,7 +243,8 @@ def main(argv: list[str] | None = None) -> int:
     corpus = score_corpus(args.corpus, base)
     figures["corpus"] = corpus
     for row in corpus:
-        marks = ", ".join(f"{k} {'ok' if v['ok'] else 'WRONG (' + repr(v['read']) + ')'}" for k, v in row["fields"].items())
+        marks = ", ".join(f"{k} {'ok' if v['ok'] else 'WRONG (' + repr(v['read']) + ')'}"
+                          for k, v in row["fields"].items())
         print(f"corpus scan {row['file']}: {marks}")
     if not corpus:
         print(f"no scans with truth under {args.corpus}")

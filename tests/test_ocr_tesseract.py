@@ -39,7 +39,11 @@ def test_the_installed_tesseract_has_french_and_english():
     assert {"fra", "eng"} <= set(pytesseract.get_languages())
 
 
-def test_replay_json_of_a_scanned_order_has_per_field_confidence_and_page_boxes(adv_env, uncached):
+def test_replay_json_of_a_scanned_order_has_per_field_confidence_and_page_boxes(tmp_path, monkeypatch, uncached):
+    # replay writes nothing and needs no database: a fresh home without one
+    monkeypatch.setenv("ADV_HOME", str(tmp_path / ".adv"))
+    monkeypatch.delenv("ADV_DATABASE_URL", raising=False)
+    monkeypatch.chdir(tmp_path)
     shutil.copy(SCANS / "po-en-modern-clean.png", "scan.png")
     result = CliRunner().invoke(app, ["replay", "scan.png", "--json"], catch_exceptions=False)
     assert result.exit_code in (0, 1), result.output

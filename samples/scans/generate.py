@@ -10,7 +10,6 @@ other generators it never imports our parsers, extractors or pipeline.
 from __future__ import annotations
 
 import argparse
-import io
 import json
 import sys
 from dataclasses import dataclass
@@ -21,7 +20,7 @@ import numpy as np
 HERE = Path(__file__).resolve().parent
 sys.path[:0] = [str(HERE), str(HERE.parent)]  # this folder, and samples/ for edigen
 
-from PIL import Image, ImageDraw  # noqa: E402
+from PIL import Image  # noqa: E402
 
 from degrade import KINDS, Scan, degrade, save  # noqa: E402
 from documents import ScanDocument, make_document  # noqa: E402
@@ -80,7 +79,6 @@ def cover_sheet(sample: Sample) -> Image.Image:
         canvas.text(40, 130 + 22 * i, label, 11, "bold")
         canvas.text(110, 130 + 22 * i, value, 11)
     canvas.text(40, 260, "Merci de confirmer la bonne réception de cette commande par retour de fax.", 10)
-    ImageDraw.Draw(canvas.image)
     return canvas.image
 
 
