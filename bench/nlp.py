@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import argparse
 import email
+import importlib.util
 import json
 import resource
 import sys
@@ -222,8 +223,20 @@ def _truth_customer(truth) -> str:
     return truth["customer_code"] or truth["customer_siret"] or fold(truth["customer_name"] or "")
 
 
+def mail_generator():
+    """samples/mail/generate.py under a name of its own: other sample folders have a generate.py too."""
+    name = "adv_samples_mail_generate"
+    if name not in sys.modules:
+        spec = importlib.util.spec_from_file_location(name, ROOT / "samples" / "mail" / "generate.py")
+        module = importlib.util.module_from_spec(spec)
+        sys.modules[name] = module
+        spec.loader.exec_module(module)
+    return sys.modules[name]
+
+
 def run(count: int, seed: int, templates: str, with_catalogue: bool = True) -> Report:
-    from generate import eml_bytes, generate
+    generator = mail_generator()
+    eml_bytes, generate = generator.eml_bytes, generator.generate
 
     from extractors.text import read_free_text
 

@@ -37,7 +37,7 @@ def test_the_benchmark_prints_and_writes_its_figures(tmp_path, capsys):
 
 def test_the_held_apart_wording_is_not_the_test_wording():
     bench = load_bench()
-    from generate import generate  # bench puts samples/mail on the path
+    generate = bench.mail_generator().generate
 
     dev = {m.body.split("\n\n")[1] for m in generate(7, 40, "dev") if m.truth.kind == "order"}
     held = {m.body.split("\n\n")[1] for m in generate(7, 40, "heldout") if m.truth.kind == "order"}
