@@ -13,6 +13,7 @@ import hashlib
 import io
 import threading
 import warnings
+from collections.abc import Collection
 
 from PIL import Image, ImageSequence, UnidentifiedImageError
 
@@ -116,8 +117,9 @@ def _resolution(frame: Image.Image) -> tuple[float, float]:
     return xdpi, ydpi or xdpi
 
 
-def pdf_jobs(data: bytes, dpi: int = 300, max_pages: int = 200) -> list[PageJob]:
-    """Every page of a PDF rendered to a greyscale image at ``dpi``."""
+def pdf_jobs(data: bytes, dpi: int = 300, max_pages: int = 200, only: Collection[int] | None = None
+             ) -> list[PageJob]:
+    """The pages of a PDF (all, or the 1-based numbers in ``only``) rendered to greyscale images at ``dpi``."""
     import pypdfium2
 
     sha256 = hashlib.sha256(data).hexdigest()
@@ -128,6 +130,8 @@ def pdf_jobs(data: bytes, dpi: int = 300, max_pages: int = 200) -> list[PageJob]
             if len(pdf) > max_pages:
                 raise ImageTooLarge(f"The PDF has {len(pdf)} pages, over the limit of {max_pages} for OCR")
             for index in range(len(pdf)):
+                if only is not None and index + 1 not in only:
+                    continue
                 bitmap = pdf[index].render(scale=dpi / 72, grayscale=True)
                 jobs.append(PageJob(number=index + 1, image=bitmap.to_pil().convert("L"), dpi=dpi,
                                     source_key=sha256))
@@ -136,15 +140,17 @@ def pdf_jobs(data: bytes, dpi: int = 300, max_pages: int = 200) -> list[PageJob]
     return jobs
 
 
-def ocr_pdf(data: bytes, dpi: int | None = None, options: OcrOptions | None = None) -> OcrResult:
-    """OCR of an image-only PDF: the layout, findings about pages that could not be read, and notes.
+def ocr_pdf(data: bytes, dpi: int | None = None, options: OcrOptions | None = None,
+            pages: Collection[int] | None = None) -> OcrResult:
+    """OCR of an image-only PDF (or of its ``pages`` without text): the layout, findings about pages that
+    could not be read, and notes. The layout's pages keep their numbers in the PDF.
 
     The text-PDF parser calls this when a PDF has no text layer; a PDF pdfium cannot open gives a
     ``PDF_DAMAGED``-like finding of its own (``IMAGE_UNREADABLE``) rather than an exception.
     """
     options = options or current_options()
     try:
-        jobs = pdf_jobs(data, dpi or options.dpi, options.max_pages)
+        jobs = pdf_jobs(data, dpi or options.dpi, options.max_pages, pages)
     except ImageTooLarge as exc:
         return OcrResult(Layout(method="ocr"), (error("IMAGE_TOO_LARGE", f"{exc}; it is kept for someone to key "
                                                       "in."),), (str(exc),))

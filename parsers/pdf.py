@@ -64,7 +64,22 @@ class PdfTextParser:
                 pages = tuple(_read_page(page, number) for number, page in enumerate(pdf.pages, start=1))
         except Exception as exc:  # pdfminer raises many types for bad files; classify, never crash
             return _fail(_open_failure(exc))
+        if not any(page.words for page in pages):
+            return _scanned(data, len(pages))
         return _layout_result(pages)
+
+
+def _scanned(data: bytes, page_count: int) -> ParseResult:
+    """An image-only PDF: its pages go through OCR into the same kind of layout (method "ocr")."""
+    from parsers.image import ocr_pdf  # tesseract and pypdfium2 only when a scan arrives
+
+    ocr = ocr_pdf(data)
+    notes = (f"{page_count} page(s), no text layer: read by OCR", *ocr.notes)
+    if ocr.layout.word_count == 0:
+        return ParseResult(format="pdf", notes=notes, findings=(*ocr.findings, error(
+            "PDF_NO_TEXT", f"The PDF has {page_count} page(s), no text layer, and OCR read no word either; it is "
+            "kept for someone to key in."),))
+    return ParseResult(format="pdf", layout=ocr.layout, findings=ocr.findings, notes=notes)
 
 
 def _read_page(page, number: int) -> Page:
@@ -83,12 +98,6 @@ def _layout_result(pages: tuple[Page, ...]) -> ParseResult:
     layout = Layout(method="pdf-text", pages=pages)
     empty = [page.number for page in pages if not page.words]
     notes = [f"text layer: {layout.word_count} words on {len(pages)} page(s)"]
-    if layout.word_count == 0:
-        # Image-only (scanned) PDF. The OCR stage hooks in here: it turns these pages into a layout
-        # with method "ocr"; until it exists the document waits in review.
-        return ParseResult(format="pdf", notes=(f"{len(pages)} page(s), no text layer",), findings=(
-            error("PDF_NO_TEXT", f"The PDF has {len(pages)} page(s) but no text layer (a scan or an image); "
-                  "it waits for OCR or for someone to key it in."),))
     findings: list[Finding] = []
     if empty:
         findings.append(warning("PDF_PARTIAL_TEXT", f"Page(s) {', '.join(map(str, empty))} have no text layer "

@@ -54,7 +54,6 @@ def test_a_multi_page_pdf_keeps_its_pages_in_order():
 @pytest.mark.parametrize("name, code", [
     ("broken-encrypted.pdf", "PDF_ENCRYPTED"),
     ("broken-damaged.pdf", "PDF_DAMAGED"),
-    ("broken-image-only.pdf", "PDF_NO_TEXT"),
 ])
 def test_broken_pdfs_end_as_one_coded_finding(name, code):
     result = parse(name)
@@ -62,8 +61,11 @@ def test_broken_pdfs_end_as_one_coded_finding(name, code):
     assert result.findings[0].is_error and result.findings[0].message.endswith(".")
 
 
-def test_the_image_only_finding_says_it_waits_for_ocr():
-    assert "OCR" in parse("broken-image-only.pdf").findings[0].message
+def test_an_image_only_pdf_is_read_by_ocr_into_the_same_layout():
+    result = parse("broken-image-only.pdf")
+    assert result.layout is not None and result.layout.method == "ocr" and result.layout.word_count > 0
+    assert any("read by OCR" in note for note in result.notes)
+    assert all(0 <= word.confidence <= 1 for page in result.layout.pages for word in page.words)
 
 
 def test_too_many_pages_or_bytes_is_pdf_too_large():
