@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import time
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
@@ -18,6 +19,9 @@ from pipeline.masterdata.lookup import MasterData
 from pipeline.raw_store import RawStore
 from pipeline.settings import Settings
 from pipeline.validation import ValidationContext
+
+
+MASTER_DATA_SECONDS = 60  # an import shows in long-running processes (flows, the web desk) within a minute
 
 
 @dataclass
@@ -39,7 +43,7 @@ class Context:
     def validation_context(self, session: Session | None) -> ValidationContext:
         """Tolerances from settings; master data and history from the database when there is one."""
         settings = self.settings
-        master = MasterData.load(session) if session is not None else None
+        master = self._master_data(session) if session is not None else None
         return ValidationContext(
             tolerance=Decimal(settings.amount_tolerance),
             price_tolerance_percent=Decimal(settings.price_tolerance_percent),
@@ -47,6 +51,15 @@ class Context:
             master=master,
             history=DatabaseHistory(session) if session is not None else None,
         )
+
+    def _master_data(self, session: Session) -> MasterData:
+        """Master data read once per minute at most: a batch of files must not reload it for each file."""
+        now = time.monotonic()
+        cached = self.__dict__.get("_master_cache")
+        if cached is None or now - cached[0] > MASTER_DATA_SECONDS:
+            cached = (now, MasterData.load(session))
+            self.__dict__["_master_cache"] = cached
+        return cached[1]
 
     def database_exists(self) -> bool:
         """False for a SQLite file not created yet (a replay must not create one)."""
