@@ -13,12 +13,13 @@ import os
 from pathlib import Path
 
 import pytest
-from conftest import ROOT, SAMPLES
+from conftest import HERMETIC, ROOT, SAMPLES
 
 from extractors import extract_documents
-from parsers.image import image_jobs
+from parsers.ocr_engines import PageImage
 from parsers.ocr import OcrOptions, configure_ocr, current_options, engine_for
 from pipeline.process import process
+from pipeline.scans import scan_pages
 from schemas import to_canonical
 
 SCANS = SAMPLES / "scans"
@@ -32,14 +33,25 @@ GOOD = sorted(name for name, entry in MANIFEST.items() if entry["truth"])
 TOO_DAMAGED = {"po-fr-form-fax-noisy.tif": {"LOW_CONFIDENCE", "BAD_QUANTITY", "LINE_TOTAL_MISMATCH"}}
 
 
+def ocr_samples() -> list[Path]:
+    """Every sample the golden tests read by OCR: the scans, and image-only PDFs in other sample folders."""
+    found = []
+    for path in sorted(SAMPLES.rglob("*")):
+        if not path.is_file() or path.name.endswith(".expected.json") or path.suffix in (".py", ".md", ".json"):
+            continue
+        if path.parent == SCANS or (path.suffix == ".pdf" and scan_pages(path.read_bytes(), HERMETIC)):
+            found.append(path)
+    return found
+
+
 def fixture_paths() -> dict[Path, str]:
     engine = engine_for(OPTIONS)
     paths = {}
-    for name in GOOD:
-        for job in image_jobs((SCANS / name).read_bytes()):
-            from parsers.ocr_engines import PageImage
-
-            paths[engine.path_for(PageImage(job.image, job.dpi, job.key(OPTIONS)), OPTIONS.languages)] = name
+    for path in ocr_samples():
+        if path.name not in GOOD and path.parent == SCANS:
+            continue
+        for job in scan_pages(path.read_bytes(), HERMETIC):
+            paths[engine.path_for(PageImage(job.image, job.dpi, job.key(OPTIONS)), OPTIONS.languages)] = path.name
     return paths
 
 
@@ -48,7 +60,8 @@ def outcomes():
     previous = current_options()
     configure_ocr(OPTIONS)
     try:
-        yield {name: process((SCANS / name).read_bytes()) for name in MANIFEST}
+        read = {path.name: process(path.read_bytes()) for path in ocr_samples()}
+        yield {name: read[name] for name in MANIFEST}
     finally:
         configure_ocr(previous)
     if UPDATE:
