@@ -145,9 +145,12 @@ def _reparse(context: Context, session: Session, row: Document) -> BusinessDocum
         raise ReviewError(f"the raw file no longer gives the document at {row.locator!r}; reject it or ask for a "
                           "new copy")
     document = matches[0]
-    for path, value in (row.corrections or {}).items():
+    corrections = row.corrections or {}
+    for path, value in corrections.items():
         document = set_value(document, path, value)
-    return document
+    # what the parser or extractor said about a field a person has since set is settled by that person
+    settled = tuple(f for f in document.findings if f.field not in corrections)
+    return document.model_copy(update={"findings": settled})
 
 
 def _revalidate(context: Context, session: Session, row: Document, actor: str, force: bool) -> ActionResult:

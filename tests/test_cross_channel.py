@@ -58,3 +58,20 @@ def test_the_same_order_by_edi_and_by_pdf_mail_is_loaded_once(context, tmp_path)
         assert set(by_state) == {"loaded", "duplicate"}
         assert by_state["duplicate"].duplicate_of_id == by_state["loaded"].id
         assert by_state["duplicate"].format == "pdf" and by_state["loaded"].format == "edifact"
+
+
+def test_a_pdf_missing_its_date_is_fixed_through_the_cli_and_loads(adv_env, tmp_path):
+    from typer.testing import CliRunner
+
+    from pipeline.cli import app
+
+    inbox = tmp_path / "inbox"
+    inbox.mkdir()
+    (inbox / "facture.pdf").write_bytes((SAMPLES / "pdf" / "broken-facture-sans-date.pdf").read_bytes())
+    runner = CliRunner()
+    assert runner.invoke(app, ["ingest"]).exit_code == 1
+    [item] = [i for i in json.loads(runner.invoke(app, ["exceptions", "list", "--json"]).stdout)["items"] if i["kind"]]
+    assert "FIELD_MISSING" in item["codes"]
+    fixed = runner.invoke(app, ["exceptions", "fix", str(item["id"]), "issue_date", "2026-03-02"])
+    assert fixed.exit_code == 0, fixed.stdout
+    assert "loaded" in fixed.stdout
