@@ -17,9 +17,9 @@ from extractors.parties import ROLES, assign_identifiers, letterhead_name, party
 from extractors.profiles import Profile
 from extractors.table import Table, TableReader
 from extractors.totals import TotalsRules
-from schemas import (Address, BusinessDocument, DeliveryNote, DocumentKind, Finding, Invoice, Line, OrderResponse,
-                     Party,
-                     Provenance, PurchaseOrder, Source, Totals)
+from schemas import (Address, BusinessDocument, DocumentKind, Finding, Line, Party,
+                     Provenance, Source, Totals)
+from schemas.documents import MODELS
 from schemas.findings import error
 
 MIN_CONFIDENCE = 0.5  # below this a value is shown to a person before the document is loaded
@@ -30,8 +30,6 @@ REQUIRED: dict[DocumentKind, tuple[str, ...]] = {  # number, lines and parties a
     DocumentKind.ORDER_RESPONSE: ("issue_date",),
     DocumentKind.DELIVERY_NOTE: ("issue_date",),
 }
-MODELS = {DocumentKind.INVOICE: Invoice, DocumentKind.CREDIT_NOTE: Invoice, DocumentKind.ORDER: PurchaseOrder,
-          DocumentKind.ORDER_RESPONSE: OrderResponse, DocumentKind.DELIVERY_NOTE: DeliveryNote}
 _ANCHORS = PhraseIndex(PARTY_ANCHORS)
 _ID_LABELS = PhraseIndex(IDENTIFIER_LABELS)
 

@@ -16,18 +16,15 @@ from parsers.edifact_syntax import Segment
 from parsers.edifact_values import add_days, company_ids, is_digits, line_number, parse_date, parse_decimal
 from schemas import (
     Address,
-    DeliveryNote,
     DocumentKind,
     Finding,
-    Invoice,
     Line,
-    OrderResponse,
     Party,
     Provenance,
-    PurchaseOrder,
     Source,
     Totals,
 )
+from schemas.documents import MODELS
 from schemas.findings import error, warning
 from schemas.units import normalise_unit
 
@@ -380,9 +377,7 @@ class MessageMapper:
         source = Source(format="edifact", sha256=self.sha256, locator=self.message.locator,
                         message_type=self.message.type_string, sender=self.message.interchange.sender,
                         interchange_ref=self.message.interchange.control_ref)
-        model = {DocumentKind.ORDER: PurchaseOrder, DocumentKind.INVOICE: Invoice,
-                 DocumentKind.CREDIT_NOTE: Invoice, DocumentKind.DELIVERY_NOTE: DeliveryNote,
-                 DocumentKind.ORDER_RESPONSE: OrderResponse}[kind]
+        model = MODELS[kind]
         return model(kind=kind, lines=tuple(lines), totals=totals, source=source, findings=tuple(self.findings),
                      provenance=provenance, **header)
 

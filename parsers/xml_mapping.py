@@ -15,23 +15,16 @@ from typing import Any
 from parsers.xml_safe import Element, Profile, find, parse_amount, parse_xml_date, text_of, xpath_of
 from schemas import (
     Address,
-    DeliveryNote,
     DocumentKind,
     Finding,
-    Invoice,
     Line,
-    OrderResponse,
     Party,
     Provenance,
-    PurchaseOrder,
     Source,
     Totals,
 )
+from schemas.documents import MODELS
 from schemas.findings import error, warning
-
-_MODELS = {DocumentKind.ORDER: PurchaseOrder, DocumentKind.INVOICE: Invoice, DocumentKind.CREDIT_NOTE: Invoice,
-           DocumentKind.DELIVERY_NOTE: DeliveryNote, DocumentKind.ORDER_RESPONSE: OrderResponse}
-
 
 def located(element: Element, attribute: str | None = None) -> Provenance:
     return Provenance(method="xml", confidence=1.0, path=xpath_of(element, attribute))
@@ -120,7 +113,7 @@ def build_document(kind: DocumentKind, header: dict[str, Any], lines: list[dict[
         findings.append(warning("XML_PROFILE_WITHOUT_LINES", f"The {profile.name} profile carries no lines, only the "
                                 "totals; the lines are in the visible PDF, so someone has to check them.",
                                 field="lines"))
-    model = _MODELS[kind]
+    model = MODELS[kind]
     header = {k: v for k, v in header.items() if v is not None}
     return model(kind=kind, source=source, findings=tuple(findings), provenance=collected.provenance,
                  lines=tuple(Line(**{k: v for k, v in line.items() if v is not None}) for line in lines),

@@ -137,6 +137,14 @@ class OrderResponse(_Document):
     requested_delivery_date: date | None = None
 
 
+MODELS: dict[DocumentKind, type] = {
+    DocumentKind.ORDER: PurchaseOrder,
+    DocumentKind.INVOICE: Invoice,
+    DocumentKind.CREDIT_NOTE: Invoice,
+    DocumentKind.DELIVERY_NOTE: DeliveryNote,
+    DocumentKind.ORDER_RESPONSE: OrderResponse,
+}  # the model class of each kind, for parsers and extractors that decide the kind while reading
+
 BusinessDocument = Annotated[
     PurchaseOrder | Invoice | DeliveryNote | OrderResponse,
     Field(discriminator="kind"),
