@@ -56,6 +56,10 @@ class Document(Base):
     corrections: Mapped[dict[str, Any] | None] = mapped_column(JSON)  # field path -> value a person set
     received_at: Mapped[datetime] = mapped_column(default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
+    # A worker's lease on a received file (pipeline/claims.py): who took it and until when; a lease
+    # that ran out (the worker died) lets the next worker take the file again.
+    claimed_by: Mapped[str | None] = mapped_column(String(100))
+    claimed_until: Mapped[datetime | None] = mapped_column()
 
 
 class EnvelopeKey(Base):
@@ -78,6 +82,18 @@ class FindingRow(Base):
     field: Mapped[str | None] = mapped_column(String(200))
     message: Mapped[str] = mapped_column(Text)
     location: Mapped[dict[str, Any] | None] = mapped_column(JSON)
+
+
+class StageTiming(Base):
+    """How long each stage took on one processed file (``adv stats`` shows throughput and the slowest stages)."""
+
+    __tablename__ = "stage_timings"
+
+    document_id: Mapped[int] = mapped_column(ForeignKey("documents.id"), primary_key=True)
+    stage: Mapped[str] = mapped_column(String(30), primary_key=True)  # classify, parse, extract, validate, write
+    seconds: Mapped[float] = mapped_column()
+    worker: Mapped[str | None] = mapped_column(String(100))
+    finished_at: Mapped[datetime] = mapped_column(default=utcnow)
 
 
 class AuditEvent(Base):
