@@ -8,6 +8,8 @@ from __future__ import annotations
 
 import hashlib
 import logging
+import time
+from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 
 from extractors import extract_documents, extract_text_documents
@@ -31,6 +33,7 @@ class Outcome:
     documents: tuple[BusinessDocument, ...]  # validated, each with its status
     findings: tuple[Finding, ...]  # about the file itself
     stages: list[tuple[str, str]] = field(default_factory=list)  # (stage, what it did), for replay
+    timings: dict[str, float] = field(default_factory=dict)  # seconds per stage run (pipeline/timings.py)
 
     @property
     def file_status(self) -> Status:
@@ -64,17 +67,21 @@ def process(data: bytes, *, context: ValidationContext | None = None, max_bytes:
     """Run every stage on ``data``; never raises for bad input (that becomes findings)."""
     sha256 = hashlib.sha256(data).hexdigest()
     stages: list[tuple[str, str]] = [("intake", f"{len(data)} bytes, sha256 {sha256[:16]}…")]
+    timings: dict[str, float] = {}
+    lap = _stopwatch(timings)
     if max_bytes is not None and len(data) > max_bytes:
         finding = error("FILE_TOO_LARGE", f"The file is {len(data)} bytes, over the limit of {max_bytes}.")
         return Outcome(sha256, len(data), None, None, (), (finding,), stages + [("classify", "skipped: too large")])
     parser, findings = classify(data, ignore_embedded_xml)
+    lap("classify")
     if parser is None:
         stages.append(("classify", findings[0].message))
-        return Outcome(sha256, len(data), None, None, (), tuple(findings), stages)
+        return Outcome(sha256, len(data), None, None, (), tuple(findings), stages, timings)
     stages.append(("classify", f"format {parser.name}"))
     try:
         result = parser.parse(data)
     except Exception as exc:  # a parser crash is our bug; the document must still end somewhere
+        lap("parse")
         log.exception("parser %s crashed on %s", parser.name, sha256)
         finding = error(
             "PARSER_CRASH",
@@ -82,7 +89,8 @@ def process(data: bytes, *, context: ValidationContext | None = None, max_bytes:
             "ADV intake, not in the document; the raw file is kept and can be retried after a fix.",
         )
         stages.append(("parse", finding.message))
-        return Outcome(sha256, len(data), parser.name, None, (), (finding,), stages)
+        return Outcome(sha256, len(data), parser.name, None, (), (finding,), stages, timings)
+    lap("parse")
     stages.extend(("parse", note) for note in result.notes)
     stages.append(("parse", f"{len(result.documents)} business document(s), {len(result.attachments)} attachment(s), "
                             f"{len(result.findings)} file finding(s)"))
@@ -93,13 +101,29 @@ def process(data: bytes, *, context: ValidationContext | None = None, max_bytes:
         found.extend(extraction.documents)
         extra_findings.extend(extraction.findings)
         result = replace(result, documents=tuple(found), findings=tuple(extra_findings))
+        lap("extract")
     if result.text is not None:
         reading = extract_text_documents(result.text, sha256, context.master if context else None)
         stages.extend(("extract", note) for note in reading.notes)
         result = replace(result, documents=(*result.documents, *reading.documents),
                          findings=(*result.findings, *reading.findings))
+        lap("extract")
     documents = tuple(validate(result.documents, context))
+    lap("validate")
     for doc in documents:
         codes = ", ".join(sorted({f.code for f in doc.findings})) or "no findings"
         stages.append(("validate", f"{doc.kind.value} {doc.number or '?'}: {doc.status.value} ({codes})"))
-    return Outcome(sha256, len(data), parser.name, result, documents, result.findings, stages)
+    return Outcome(sha256, len(data), parser.name, result, documents, result.findings, stages, timings)
+
+
+def _stopwatch(timings: dict[str, float]) -> Callable[[str], None]:
+    """``lap(stage)`` adds the time since the previous lap (or since now) to ``timings[stage]``."""
+    last = time.perf_counter()
+
+    def lap(stage: str) -> None:
+        nonlocal last
+        now = time.perf_counter()
+        timings[stage] = timings.get(stage, 0.0) + now - last
+        last = now
+
+    return lap
