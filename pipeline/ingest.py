@@ -23,6 +23,7 @@ from pipeline.load import load_document
 from pipeline.process import Outcome, process
 from pipeline.raw_store import RawStore
 from pipeline.settings import Settings
+from pipeline.timings import record_timings
 from pipeline.validation import ValidationContext
 from pipeline.validation.business import customer_of
 from schemas import BusinessDocument, DocumentKind, Finding, Status, to_canonical
@@ -88,6 +89,7 @@ def write_outcome(session: Session, root: Document, outcome: Outcome, actor: str
                   checks: ValidationContext | None = None) -> Counter[str]:
     """Children, findings, duplicates, loads and audit rows for one processed file (no commit)."""
     counts: Counter[str] = Counter()
+    record_timings(session, root.id, outcome.timings)  # for adv stats; replaces those of an earlier run
     root.format = outcome.format
     known = _claim_envelope_keys(session, root.id, outcome)
     if outcome.parse and outcome.parse.envelope_keys and all(k in known for k in outcome.parse.envelope_keys):
