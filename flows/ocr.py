@@ -1,10 +1,17 @@
 """The OCR flow: read the pages of many scans in parallel batches, then ingest the files.
 
-Pages go out in batches (``batch_pages`` per task) to Prefect's thread pool on this machine (tesseract runs as
-a subprocess, so threads use every core), or to Dask workers with ``dask_workers``/``dask_address``
-(``prefect-dask``): a local cluster, or a scheduler that workers on other machines joined. Each batch writes
-its pages' OCR output to the OCR cache (``ADV_OCR_CACHE_DIR``, shared by the workers); the ingest flow then
-processes the files and its OCR only reads that cache. Every decision is a call into ``pipeline/``.
+Where pages are read is decided per run from the settings (``pipeline.scans.page_readers``):
+
+- ``ADV_DASK_ADDRESS`` set: on the workers of that Dask scheduler (other machines; ``docs/ocr.md``);
+- otherwise, when there is more than one batch: on a local ``distributed`` cluster started for the run, of
+  ``ADV_DASK_WORKERS`` processes (0, the default: one per core), one thread each, ``OMP_THREAD_LIMIT=1``;
+- otherwise (one batch, or ``ADV_DASK_WORKERS=1``, or the flow parameter ``dask=False``): in the flow's process,
+  one batch after another.
+
+The batches run in a subflow, ``ocr-read-pages``, whose task runner is that choice (``prefect-dask``'s
+``DaskTaskRunner``, or a one-thread pool). Each batch renders its PDF pages and writes its pages' OCR output to
+the OCR cache (``ADV_OCR_CACHE_DIR``, a folder every worker sees); the ingest flow then processes the files and
+its OCR only reads that cache. Every decision is a call into ``pipeline/``.
 """
 
 from __future__ import annotations
@@ -13,53 +20,69 @@ import os
 from pathlib import Path
 from typing import Any
 
-from prefect import flow, get_run_logger, task
+from prefect import flow, get_run_logger, task, unmapped
 from prefect.cache_policies import NO_CACHE
-from prefect.task_runners import ThreadPoolTaskRunner
+from prefect.task_runners import TaskRunner, ThreadPoolTaskRunner
 
 from flows.ingest import get_context, ingest
+from parsers.ocr import OcrOptions
 from pipeline.run import list_files
-from pipeline.scans import PageRead, PageRef, configure, plan_pages, read_page_batch
-from pipeline.settings import Settings
-
-BATCH_PAGES = 4
+from pipeline.scans import (PageRead, PageReaders, PageRef, configure, ocr_options, plan_batches, plan_pages,
+                            read_page_batch)
 
 
 @task(cache_policy=NO_CACHE, retries=1, retry_delay_seconds=5)
-def read_pages_task(refs: list[PageRef]) -> list[PageRead]:
-    """OCR one batch of pages into the cache. Settings are read in the worker (ADV_* there, as for Prefect
-    workers), so a Dask worker on another machine needs the same ADV_OCR_CACHE_DIR (a shared folder)."""
+def read_pages_task(refs: list[PageRef], options: OcrOptions) -> list[PageRead]:
+    """OCR one batch of pages into the cache. The options come from the flow's settings, so every worker
+    keys the cache as the ingestion that reads it will; a worker on another machine needs the files and the
+    cache folder at the same paths."""
     os.environ.setdefault("OMP_THREAD_LIMIT", "1")  # one tesseract thread per task: the runner is the parallelism
-    return read_page_batch(refs, Settings())
+    return read_page_batch(refs, options)
 
 
-@flow(name="ocr-scans", task_runner=ThreadPoolTaskRunner(max_workers=os.cpu_count() or 1))
-def ocr_scans(paths: list[str] | None = None, batch_pages: int = BATCH_PAGES, then_ingest: bool = True
-              ) -> dict[str, Any]:
-    """OCR every page of the scans under ``paths`` (default: the inbox) in batches, then ingest the files."""
+@flow(name="ocr-read-pages", validate_parameters=False)
+def read_pages(batches: list[list[PageRef]], options: OcrOptions) -> list[PageRead]:
+    """Every batch on this flow's task runner (see ``task_runner``); the pages read, in order."""
+    futures = read_pages_task.map(batches, options=unmapped(options))
+    return [page for batch in futures.result() for page in batch]
+
+
+def task_runner(readers: PageReaders) -> TaskRunner:
+    """The Prefect task runner for ``readers``: Dask (``prefect-dask``) or a one-thread pool."""
+    if readers.kind == "here":
+        return ThreadPoolTaskRunner(max_workers=1)
+    from prefect_dask import DaskTaskRunner  # only runs that use Dask load distributed
+
+    if readers.kind == "scheduler":
+        return DaskTaskRunner(address=readers.address)
+    return DaskTaskRunner(cluster_kwargs={
+        "n_workers": readers.workers, "threads_per_worker": 1, "processes": True, "dashboard_address": None,
+        "env": {"OMP_THREAD_LIMIT": "1"},  # in each worker (a Nanny option): tesseract's threads would fight
+    })
+
+
+@flow(name="ocr-scans")
+def ocr_scans(paths: list[str] | None = None, batch_pages: int = 0, then_ingest: bool = True,
+              dask: bool | None = None) -> dict[str, Any]:
+    """OCR every page of the scans under ``paths`` (default: the inbox) in batches, then ingest the files.
+
+    ``batch_pages`` is pages per task (0: about four tasks per worker, at most four pages each). ``dask``
+    None reads on Dask as the settings say (module docstring), True on Dask even for one batch, False in
+    this process.
+    """
     context = get_context()
     configure(context.settings)  # this process's OCR reads the cache the batches fill
     files = list_files(context, [Path(path) for path in paths or []])
-    refs = plan_pages(files, context.settings)
-    batches = [refs[start:start + batch_pages] for start in range(0, len(refs), batch_pages)]
-    pages = [page for batch in read_pages_task.map(batches).result() for page in batch]
+    refs = plan_pages(files)
+    batches, readers = plan_batches(refs, context.settings, batch_pages, dask)
+    pages = read_pages.with_options(task_runner=task_runner(readers))(batches, ocr_options(context.settings)
+                                                                     ) if batches else []
     failed = [f"{Path(p.path).name} page {p.page}" for p in pages if p.failure]
-    get_run_logger().info("OCR read %d page(s) of %d file(s) in %d batch(es); %d failed", len(pages),
-                          len({r.path for r in refs}), len(batches), len(failed))
-    summary: dict[str, Any] = {"pages": len(pages), "batches": len(batches), "failed_pages": failed,
-                               "words": sum(p.words for p in pages), "workers": sorted({p.worker for p in pages})}
+    get_run_logger().info("OCR read %d page(s) of %d file(s) in %d batch(es) on %s; %d failed", len(pages),
+                          len({r.path for r in refs}), len(batches), readers, len(failed))
+    summary: dict[str, Any] = {"pages": len(pages), "batches": len(batches), "readers": str(readers),
+                               "failed_pages": failed, "words": sum(p.words for p in pages),
+                               "workers": sorted({p.worker for p in pages})}
     if then_ingest:
         summary["ingest"] = ingest(paths=[str(f) for f in files])
     return summary
-
-
-def with_dask(workers: int = 2, address: str | None = None):
-    """``ocr_scans`` on Dask: a local cluster of ``workers`` processes, or the scheduler at ``address``."""
-    from prefect_dask import DaskTaskRunner
-
-    if address:
-        runner = DaskTaskRunner(address=address)
-    else:
-        runner = DaskTaskRunner(cluster_kwargs={"n_workers": workers, "threads_per_worker": 1, "processes": True,
-                                                "dashboard_address": None})
-    return ocr_scans.with_options(task_runner=runner)

@@ -55,6 +55,9 @@ class Settings(BaseSettings):
     ocr_low_confidence: float = Field(default=0.6, ge=0, le=1)  # a page whose words average below: a poor scan
     ocr_steps: tuple[str, ...] = ("dropout", "denoise", "deskew")  # scan preparation (docs/ocr.md)
     ocr_cache_dir: Path | None = None  # keep each page's OCR output here (re-runs, the Dask flow, tests)
+    dask_address: str | None = None  # a Dask scheduler (tcp://host:8786): the OCR flow reads pages on its workers
+    dask_workers: int = Field(default=0, ge=0, description="local Dask worker processes for the OCR flow; "
+                              "0: one per core, 1: no Dask (pages read in the flow's process)")
 
     @classmethod
     def settings_customise_sources(

@@ -1,4 +1,5 @@
-"""The OCR flow on a local Dask cluster of two worker processes: pages read in batches there, then ingested."""
+"""The OCR flow: pages planned without rendering, read in batches where the settings say (the flow's process, a
+local Dask cluster, an existing Dask scheduler), then ingested."""
 
 from __future__ import annotations
 
@@ -13,17 +14,24 @@ from test_flows import prefect_server  # noqa: F401 - one Prefect test server fo
 
 from pipeline.context import Context
 from pipeline.db.models import Document
+from pipeline.scans import (PageReaders, PageRef, batch_size, ocr_options, page_readers, plan_batches, plan_pages,
+                            read_page_batch)
 from pipeline.settings import Settings
 
 SCANS = SAMPLES / "scans"
 FIXTURES = ROOT / "tests" / "fixtures" / "ocr"
 PAGES = ("po-fr-classic-fax.tif", "dn-fr-modern-fax.tif")
+IMAGE_ONLY_PDF = SAMPLES / "pdf" / "broken-image-only.pdf"
+
+
+def no_rendering_here(*args, **kwargs):
+    raise AssertionError("a PDF page was rendered in the flow's process")
 
 
 @pytest.fixture
 def ocr_flow(prefect_server, adv_env, tmp_path, monkeypatch):  # noqa: F811
-    # The cached tesseract output of these pages stands in for tesseract: the workers still load and prepare
-    # each page, look it up and build its layout; tests/test_ocr_tesseract.py runs the real engine.
+    # The cached tesseract output of these pages stands in for tesseract: the workers still load, render and
+    # prepare each page, look it up and build its layout; tests/test_ocr_tesseract.py runs the real engine.
     cache = tmp_path / "ocr-cache"
     shutil.copytree(FIXTURES, cache)
     monkeypatch.setenv("ADV_OCR_CACHE_DIR", str(cache))
@@ -38,20 +46,41 @@ def ocr_flow(prefect_server, adv_env, tmp_path, monkeypatch):  # noqa: F811
     ingest.reset_context()
 
 
+def pids(result: dict) -> set[str]:
+    return {worker.rsplit(":", 1)[1] for worker in result["workers"]}
+
+
 @pytest.mark.prefect
-def test_pages_are_read_by_two_dask_workers_in_batches_into_the_cache(ocr_flow, tmp_path):
+def test_pages_are_read_and_pdfs_rendered_by_two_local_dask_workers(ocr_flow, adv_env, monkeypatch):
+    shutil.copy(IMAGE_ONLY_PDF, Path(adv_env["ADV_INBOX"]) / IMAGE_ONLY_PDF.name)
+    monkeypatch.setenv("ADV_DASK_WORKERS", "2")
+    monkeypatch.setattr("pipeline.scans.pdf_jobs", no_rendering_here)  # in this process only, not the workers'
     # Ingestion after the OCR (then_ingest, the default) is the ingest flow of tests/test_flows.py reading the
     # cache; left out here to keep this test short.
-    result = ocr_flow.with_dask(workers=2)(batch_pages=1, then_ingest=False)
-    assert result["pages"] == 2 and result["batches"] == 2 and result["failed_pages"] == []
-    assert result["words"] > 100
-    workers = {worker.rsplit(":", 1)[1] for worker in result["workers"]}
-    assert str(os.getpid()) not in workers and len(workers) >= 1  # read in the Dask worker processes
+    result = ocr_flow.ocr_scans(batch_pages=1, then_ingest=False)
+    assert result["readers"] == "a local Dask cluster of 2 worker process(es)"
+    assert result["pages"] == 3 and result["batches"] == 3 and result["failed_pages"] == []
+    assert result["words"] > 150
+    assert str(os.getpid()) not in pids(result) and 1 <= len(pids(result)) <= 2
 
 
 @pytest.mark.prefect
-def test_the_flow_ingests_the_scans_whose_pages_it_read(ocr_flow):
+def test_with_a_dask_address_the_pages_go_to_that_scheduler(ocr_flow, monkeypatch):
+    from distributed import Client, LocalCluster
+
+    with LocalCluster(n_workers=1, threads_per_worker=1, processes=True, dashboard_address=None) as cluster, \
+            Client(cluster) as client:
+        worker_pids = {str(pid) for pid in client.run(os.getpid).values()}
+        monkeypatch.setenv("ADV_DASK_ADDRESS", cluster.scheduler_address)
+        result = ocr_flow.ocr_scans(batch_pages=2, then_ingest=False)  # one batch: Dask only for the address
+    assert result["readers"] == f"the Dask scheduler at {cluster.scheduler_address}"
+    assert result["pages"] == 2 and result["failed_pages"] == [] and pids(result) == worker_pids
+
+
+@pytest.mark.prefect
+def test_one_batch_is_read_in_the_flows_process_then_the_scans_are_ingested(ocr_flow):
     result = ocr_flow.ocr_scans(batch_pages=2)
+    assert result["readers"] == "the flow's process" and pids(result) == {str(os.getpid())}
     assert result["pages"] == 2 and result["batches"] == 1
     assert result["ingest"]["files_new"] == 2 and sum(result["ingest"]["states"].values()) == 2
     context = Context(Settings())
@@ -63,16 +92,49 @@ def test_the_flow_ingests_the_scans_whose_pages_it_read(ocr_flow):
     assert sorted(formats) == ["image", "image"]
 
 
-def test_a_page_batch_is_read_in_the_calling_process_into_the_cache(tmp_path):
-    from pipeline.scans import PageRef, plan_pages, read_page_batch
-
+def test_pages_are_planned_without_rendering_and_read_in_the_calling_process(tmp_path, monkeypatch):
     cache = tmp_path / "cache"
     shutil.copytree(FIXTURES, cache)
-    settings = Settings(home=tmp_path, ocr_cache_dir=cache)
-    refs = plan_pages([SCANS / "po-fr-fax-with-cover.tif", SCANS / "po-fr-classic-clean.png",
-                       SAMPLES / "edifact" / "orders-d96a-plain-crlf.edi"], settings)
+    options = ocr_options(Settings(home=tmp_path, ocr_cache_dir=cache))
+    monkeypatch.setattr("pipeline.scans.pdf_jobs", no_rendering_here)
+    refs = plan_pages([SCANS / "po-fr-fax-with-cover.tif", SCANS / "po-fr-classic-clean.png", IMAGE_ONLY_PDF,
+                       SAMPLES / "pdf" / "purchase-order-en.pdf", SAMPLES / "edifact" / "orders-d96a-plain-crlf.edi"])
     cover = str(SCANS / "po-fr-fax-with-cover.tif")
-    assert refs == [PageRef(cover, 1), PageRef(cover, 2), PageRef(str(SCANS / "po-fr-classic-clean.png"), 1)]
-    reads = read_page_batch(refs[:2], settings)
-    assert [r.page for r in reads] == [1, 2] and all(r.words > 10 and r.failure is None for r in reads)
+    assert refs == [PageRef(cover, 1), PageRef(cover, 2), PageRef(str(SCANS / "po-fr-classic-clean.png"), 1),
+                    PageRef(str(IMAGE_ONLY_PDF), 1)]  # the text PDF and the EDIFACT file are not scans
+    monkeypatch.undo()
+    reads = read_page_batch([refs[1], refs[3]], options)
+    assert [(r.page, r.failure) for r in reads] == [(2, None), (1, None)] and all(r.words > 10 for r in reads)
     assert reads[0].worker.endswith(f":{os.getpid()}")
+
+
+def test_a_file_that_cannot_be_decoded_gives_failed_pages_not_an_exception(tmp_path):
+    broken = SCANS / "broken-truncated.png"
+    reads = read_page_batch([PageRef(str(broken), 1), PageRef(str(tmp_path / "gone.png"), 1)],
+                            ocr_options(Settings(home=tmp_path)))
+    assert [r.words for r in reads] == [0, 0] and all(r.failure for r in reads)
+    assert "FileNotFoundError" in reads[1].failure
+
+
+@pytest.mark.parametrize(("env", "batches", "dask", "expected"), [
+    ({}, 3, None, PageReaders("local", workers=2)),  # 0 workers: one per core (2 here, mocked)
+    ({}, 1, None, PageReaders("here")),  # one batch: a cluster would cost more than it saves
+    ({"dask_workers": 1}, 8, None, PageReaders("here")),
+    ({"dask_workers": 4}, 3, None, PageReaders("local", workers=3)),  # no idle workers
+    ({"dask_workers": 1}, 1, True, PageReaders("local", workers=1)),
+    ({"dask_address": "tcp://sched:8786"}, 1, None, PageReaders("scheduler", address="tcp://sched:8786")),
+    ({"dask_address": "tcp://sched:8786"}, 5, False, PageReaders("here")),
+    ({}, 0, True, PageReaders("here")),
+])
+def test_where_pages_are_read_follows_the_settings(env, batches, dask, expected, monkeypatch, tmp_path):
+    monkeypatch.setattr(os, "cpu_count", lambda: 2)
+    assert page_readers(Settings(home=tmp_path, **env), batches, dask) == expected
+
+
+def test_batches_give_each_worker_several_tasks_of_at_most_four_pages(tmp_path):
+    assert [batch_size(pages, 2) for pages in (1, 8, 9, 16, 50, 500)] == [1, 1, 2, 2, 4, 4]
+    refs = [PageRef("a.tif", n) for n in range(1, 11)]
+    batches, readers = plan_batches(refs, Settings(home=tmp_path, dask_workers=2))
+    assert [len(b) for b in batches] == [2, 2, 2, 2, 2] and readers == PageReaders("local", workers=2)
+    batches, readers = plan_batches(refs, Settings(home=tmp_path, dask_workers=1), batch_pages=4)
+    assert [len(b) for b in batches] == [4, 4, 2] and readers == PageReaders("here")
