@@ -1,4 +1,5 @@
-"""``adv stats``: touchless rate by channel and sender, documents per state, the backlog in review."""
+"""``adv stats``: touchless rate by channel and sender, documents per state, the backlogs, throughput and the
+slowest stages and files."""
 
 from __future__ import annotations
 
@@ -15,11 +16,13 @@ from pipeline.stats import Stats, Touchless, compute
 
 def stats(
     since: Annotated[Optional[datetime], typer.Option(
-        formats=["%Y-%m-%d"], help="only documents received on or after this day (YYYY-MM-DD)")] = None,
+        formats=["%Y-%m-%d"],
+        help="only documents received, and files processed, on or after this day (YYYY-MM-DD, UTC)")] = None,
     as_json: Annotated[bool, typer.Option("--json", help="print the figures as JSON")] = False,
     senders: Annotated[int, typer.Option(help="at most this many senders in the table (all in --json)")] = 20,
 ) -> None:
-    """How much goes through untouched: touchless rate overall, by channel and by sender; states; backlog."""
+    """How much goes through untouched (touchless rate overall, by channel, by sender), states, backlogs, and how
+    fast: files finished per hour (per worker), the time each stage takes, the slowest files."""
     context = open_context()
     with context.sessions() as session:
         figures = compute(session, since.date() if since else None)
@@ -52,6 +55,41 @@ def _print(figures: Stats, senders: int) -> None:
     oldest = f", the oldest received {backlog.oldest_received_at:%Y-%m-%d %H:%M}" if backlog.oldest_received_at else ""
     console.print(f"backlog in review: {backlog.documents} document(s) and {backlog.files} file(s){oldest}",
                   highlight=False)
+    received = backlog.received
+    oldest = f", the oldest received {received.oldest_received_at:%Y-%m-%d %H:%M}" if received.oldest_received_at else ""
+    console.print(f"waiting to be processed: {received.files} file(s), {received.claimed} of them taken by a worker "
+                  f"now{oldest}", highlight=False)
+    _print_work(figures)
+
+
+def _print_work(figures: Stats) -> None:
+    flow = figures.throughput
+    if not flow.files:
+        console.print("throughput: no file processed" + (f" since {figures.since}" if figures.since else ""),
+                      highlight=False)
+        return
+    console.print(f"throughput: {flow.files} file(s) processed since {flow.start:%Y-%m-%d %H:%M} UTC "
+                  f"({_rate(flow.per_hour(flow.files))}), {flow.last_hour} in the last hour", highlight=False)
+    if len(flow.by_worker) > 1:
+        workers = Table("worker", "files", "per hour", "last hour", "last finished (UTC)", title="per worker")
+        for worker in flow.by_worker:
+            workers.add_row(worker.worker, str(worker.files), _rate(flow.per_hour(worker.files), ""),
+                            str(worker.last_hour), f"{worker.last_finished_at:%Y-%m-%d %H:%M:%S}")
+        console.print(workers)
+    stages = Table("stage", "files", "mean s", "p95 s", "max s", title="time per stage")
+    for stage in figures.stages:
+        stages.add_row(stage.stage, str(stage.files), f"{stage.mean:.3f}", f"{stage.p95:.3f}", f"{stage.max:.3f}")
+    console.print(stages)
+    slowest = Table("id", "source", "seconds", "slowest stage", title="slowest files")
+    for slow in figures.slowest_files:
+        stage = slow.slowest_stage
+        slowest.add_row(str(slow.document_id), slow.source, f"{slow.seconds:.3f}",
+                        f"{stage} ({slow.stages[stage]:.3f} s)")
+    console.print(slowest)
+
+
+def _rate(per_hour: float | None, unit: str = " per hour") -> str:
+    return "-" if per_hour is None else f"{per_hour:.1f}{unit}"
 
 
 def _row(table: Table, label: str, group: Touchless) -> None:

@@ -1,4 +1,5 @@
-"""How the intake is doing, from the database: touchless rate, documents per state, the backlog in review.
+"""How the intake is doing, from the database: touchless rate, documents per state, the backlogs, and how fast
+files go through (throughput, the slowest stages and files: pipeline/workload.py).
 
 The touchless rate is the share of business documents loaded without any human touch: no fix, approve, reject or
 retry by a person on the document, and no retry of the file it came in. Duplicates are left out (they are not
@@ -15,6 +16,8 @@ from sqlalchemy import ColumnElement, and_, case, func, literal, select, true, u
 from sqlalchemy.orm import Session
 
 from pipeline.db.models import AuditEvent, Document
+from pipeline.workload import (SlowFile, StageFigures, Throughput, Waiting, as_utc, files_waiting,
+                               slowest_files, stage_figures, throughput)
 from schemas import Status
 
 HUMAN_ACTIONS = ("fix", "approve", "reject", "retry")  # what people do in review (pipeline/review_actions.py)
@@ -48,6 +51,7 @@ class Backlog:
     documents: int  # business documents waiting for a person
     files: int  # files waiting themselves (unreadable, unknown format, envelope errors, no attachment, …)
     oldest_received_at: datetime | None
+    received: Waiting  # files waiting for a worker (or being processed by one now)
 
 
 @dataclass(frozen=True)
@@ -59,6 +63,9 @@ class Stats:
     states: dict[str, int]  # business documents per state
     files: dict[str, int]  # received files (and attachments) per state
     backlog: Backlog
+    throughput: Throughput
+    stages: list[StageFigures]
+    slowest_files: list[SlowFile]
 
     def as_json(self) -> dict:
         oldest = self.backlog.oldest_received_at
@@ -70,12 +77,18 @@ class Stats:
             "states": self.states,
             "files": self.files,
             "backlog": {"documents": self.backlog.documents, "files": self.backlog.files,
-                        "oldest_received_at": oldest.isoformat() if oldest else None},
+                        "oldest_received_at": oldest.isoformat() if oldest else None,
+                        "received": self.backlog.received.as_json()},
+            "throughput": self.throughput.as_json(),
+            "stages": [figures.as_json() for figures in self.stages],
+            "slowest_files": [slow.as_json() for slow in self.slowest_files],
         }
 
 
-def compute(session: Session, since: date | None = None) -> Stats:
-    """Every figure, for the documents received on or after ``since`` (all of them when None)."""
+def compute(session: Session, since: date | None = None, now: datetime | None = None) -> Stats:
+    """Every figure, for the documents received (files processed) on or after ``since`` (all of them when None)."""
+    now = now or datetime.now(timezone.utc)
+    start = datetime.combine(since, time.min, tzinfo=timezone.utc) if since else None
     return Stats(
         since=since,
         overall=_touchless(session, None, since)[0],
@@ -83,7 +96,10 @@ def compute(session: Session, since: date | None = None) -> Stats:
         by_sender=_touchless(session, Document.sender, since),
         states=_per_state(session, Document.canonical.is_not(None), since),
         files=_per_state(session, Document.canonical.is_(None), since),
-        backlog=_backlog(session, since),
+        backlog=_backlog(session, since, now),
+        throughput=throughput(session, start, now),
+        stages=stage_figures(session, start),
+        slowest_files=slowest_files(session, start),
     )
 
 
@@ -127,10 +143,10 @@ def _per_state(session: Session, which: ColumnElement[bool], since: date | None)
     return {state: count for state, count in rows}
 
 
-def _backlog(session: Session, since: date | None) -> Backlog:
+def _backlog(session: Session, since: date | None, now: datetime) -> Backlog:
     waiting = and_(Document.state == Status.NEEDS_REVIEW.value, _received_since(since))
     documents, files, oldest = session.execute(select(
         func.count(Document.id).filter(Document.canonical.is_not(None)),
         func.count(Document.id).filter(Document.canonical.is_(None)),
         func.min(Document.received_at)).where(waiting)).one()
-    return Backlog(documents, files, oldest)
+    return Backlog(documents, files, as_utc(oldest), files_waiting(session, _received_since(since), now))
