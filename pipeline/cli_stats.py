@@ -56,7 +56,8 @@ def _print(figures: Stats, senders: int) -> None:
     console.print(f"backlog in review: {backlog.documents} document(s) and {backlog.files} file(s){oldest}",
                   highlight=False)
     received = backlog.received
-    oldest = f", the oldest received {received.oldest_received_at:%Y-%m-%d %H:%M}" if received.oldest_received_at else ""
+    waited = received.oldest_received_at
+    oldest = f", the oldest received {waited:%Y-%m-%d %H:%M}" if waited else ""
     console.print(f"waiting to be processed: {received.files} file(s), {received.claimed} of them taken by a worker "
                   f"now{oldest}", highlight=False)
     _print_work(figures)

@@ -1,4 +1,4 @@
-"""Stage timings per processed file (pipeline/timings.py) and what ``adv stats`` makes of them (pipeline/workload.py)."""
+"""Stage timings per processed file (pipeline/timings.py) and what ``adv stats`` makes of them (workload.py)."""
 
 from __future__ import annotations
 
@@ -122,7 +122,8 @@ def test_throughput_waiting_files_and_slowest_stages(context):
         old = add_file(session, "old")
         add_timings(session, old, "w3", datetime(2026, 1, 5, tzinfo=timezone.utc), classify=0.5, write=100.0)
         add_file(session, "waiting", Status.RECEIVED.value)
-        add_file(session, "leased", Status.RECEIVED.value, claimed_by="host:1:x", claimed_until=NOW + timedelta(minutes=5))
+        add_file(session, "leased", Status.RECEIVED.value, claimed_by="host:1:x",
+                 claimed_until=NOW + timedelta(minutes=5))
         add_file(session, "lease ran out", Status.RECEIVED.value, claimed_by="host:2:y",
                  claimed_until=NOW - timedelta(minutes=5))
         session.commit()
