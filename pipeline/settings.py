@@ -32,6 +32,11 @@ class Settings(BaseSettings):
     batch_size: int = Field(default=50, ge=1, description="documents per Prefect task")
     ingest_ignore: tuple[str, ...] = DEFAULT_IGNORE  # file-name patterns intake skips in folders
     max_document_bytes: int = 200 * 1024 * 1024
+    # Limits per file (docs/limits.md): a file past one is stopped and queued with its code; the batch goes on
+    isolate: bool = True  # read each file in a child process under the limits; False: in-process (debugging)
+    processing_timeout_seconds: float = Field(default=300, gt=0, description="wall time to read one file")
+    processing_memory_mb: int = Field(default=2048, ge=0, description="memory of the process reading a file; 0: none")
+    max_pages: int = Field(default=200, ge=1, description="pages per PDF or image file, checked before reading it")
     amount_tolerance: str = "0.01"  # absolute, per line and per total
     price_tolerance_percent: str = "2"  # price list tolerance when the price list gives none
     today: date | None = None  # fixes "today" for replays and tests; the real date when unset
