@@ -3,14 +3,14 @@
 Run from the repository root::
 
     .venv/bin/python bench/limits.py                       # 200 EDIFACT files, 40 PDFs
-    .venv/bin/python bench/limits.py --edifact 1000 --pdf 100 --json bench/out/limits.json
+    .venv/bin/python bench/limits.py --edifact 1000 --pdf 100 --json out.json
 
-Inputs: the EDIFACT samples (``samples/edifact/*.edi``) and the PDFs of ``samples/pdf`` but the image-only one
-(OCR: see ``bench/ocr.py``), taken in turn until the count is reached. Both modes read the same files with no database (no master
-data, no history). Each mode first reads every distinct file once (imports, caches; for the sandbox, the child's
-start, timed on its own), then the timed run. Wall time is the caller's; CPU time is the caller's plus, for the
-sandbox, its child's (``psutil``), so pickling on both sides of the pipe is counted. The machine is shared:
-compare the CPU columns, and the wall columns only between runs made at the same time.
+Inputs: the EDIFACT samples (``samples/edifact/*.edi``) and the PDFs of ``samples/pdf`` but the image-only
+one (OCR: see ``bench/ocr.py``), taken in turn until the count is reached. Both modes read the same files with
+no database (no master data, no history). Each mode first reads every distinct file once (imports, caches; for
+the sandbox, the child's start, timed on its own), then the timed run. Wall time is the caller's; CPU time is
+the caller's plus, for the sandbox, its child's (``psutil``), so pickling on both sides of the pipe is counted.
+The machine is shared: compare the CPU columns, and the wall columns only between runs made at the same time.
 """
 
 from __future__ import annotations
@@ -95,8 +95,8 @@ def main() -> None:
     for name, numbers in results["sets"].items():
         for mode in ("in_process", "isolated"):
             m = numbers[mode]
-            print(f"{name:8} {mode:11} {m['files']:5} {m['wall_s']:7.2f} {m['cpu_s']:7.2f} {m['files_per_s_wall']:12.1f} "
-                  f"{m['files_per_s_cpu']:11.1f} {m['ms_per_file_cpu']:11.2f}")
+            print(f"{name:8} {mode:11} {m['files']:5} {m['wall_s']:7.2f} {m['cpu_s']:7.2f} "
+                  f"{m['files_per_s_wall']:12.1f} {m['files_per_s_cpu']:11.1f} {m['ms_per_file_cpu']:11.2f}")
         print(f"{name:8} overhead: {numbers['overhead_ms_per_file_cpu']:+.2f} ms CPU, "
               f"{numbers['overhead_ms_per_file_wall']:+.2f} ms wall per file")
     if args.json:

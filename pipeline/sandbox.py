@@ -27,29 +27,23 @@ from __future__ import annotations
 import atexit
 import logging
 import os
-import pickle
-import resource
 import signal
 import threading
 import time
-import traceback
 import weakref
-from dataclasses import dataclass, replace
-from multiprocessing import get_context
-from multiprocessing.connection import Connection
+from dataclasses import replace
+from multiprocessing import current_process, get_context
 
-from parsers.ocr import OcrOptions, configure_ocr, current_options
+from parsers.ocr import current_options
 from pipeline.limits import Limits, Work, crashed, killed_by_system, out_of_memory, read_within_limits, stopped, \
     timed_out
 from pipeline.process import Outcome, process
+from pipeline.sandbox_child import HISTORY_QUERIES, Request, portable, serve
 from pipeline.settings import Settings
 from pipeline.validation import ValidationContext
-from pipeline.validation.context import Correction, EarlierOrder
-from schemas import BusinessDocument
 
 log = logging.getLogger(__name__)
 STARTUP_SECONDS = 120  # a child importing the pipeline on a busy machine; more means something is broken
-HISTORY_QUERIES = ("earlier_order", "corrections")
 
 
 class Sandbox:
@@ -72,7 +66,7 @@ class Sandbox:
     def process(self, data: bytes, context: ValidationContext | None = None, *,
                 ignore_embedded_xml: bool = False) -> Outcome:
         """``process(data, context=…)`` within the limits; never raises for a bad file (that is a finding)."""
-        if not self.isolate:
+        if not self.isolate or _cannot_have_children():
             return read_within_limits(self.work, data, context, self.limits, ignore_embedded_xml)
         with self._lock:
             if self._child is not None and not self._child.process.is_alive():  # killed while it waited
@@ -80,10 +74,16 @@ class Sandbox:
                 self._child = None
             if self._child is None:
                 self._child = _Child(self.work, self.limits)
-            outcome, healthy = self._child.read(data, context, ignore_embedded_xml)
-            if not healthy:  # stopped, or short of memory: the next file gets a fresh child
-                self._child.kill()
-                self._child = None
+            healthy = False  # until the child answers: Ctrl-C, or an answer that would not pickle, leave it mid-file
+            try:
+                outcome, healthy = self._child.read(data, context, ignore_embedded_xml)
+            except _RaisedInChild as raised:  # the child is fine and waits for the next file
+                healthy = True
+                raise raised.error from None
+            finally:
+                if not healthy:  # stopped, short of memory, or interrupted: the next file gets a fresh child
+                    self._child.kill()
+                    self._child = None
             return outcome
 
     @property
@@ -98,13 +98,23 @@ class Sandbox:
                 self._child = None
 
 
-@dataclass(frozen=True)
-class _Request:
-    data: bytes
-    context: ValidationContext | None  # without history; master data only when ``new_master``
-    new_master: bool
-    has_history: bool
-    ignore_embedded_xml: bool
+class _RaisedInChild(Exception):
+    def __init__(self, error: BaseException) -> None:
+        self.error = error
+
+
+def _cannot_have_children() -> bool:
+    """A daemonic process (a Dask or multiprocessing worker) may not start one: read in-process, once warned."""
+    if not current_process().daemon:
+        return False
+    if not _warned:
+        log.warning("this is a daemonic process, which cannot start the sandbox's child process: files are read "
+                    "in-process, without the wall-time and memory limits")
+        _warned.append(True)
+    return True
+
+
+_warned: list[bool] = []
 
 
 _live: weakref.WeakSet[_Child] = weakref.WeakSet()
@@ -118,7 +128,7 @@ class _Child:
         self.limits = limits
         mp = get_context("forkserver")
         self.conn, child_end = mp.Pipe()
-        self.process = mp.Process(target=_serve, args=(child_end, work, limits, current_options()),
+        self.process = mp.Process(target=serve, args=(child_end, work, limits, current_options()),
                                   name="adv-sandbox", daemon=False)  # not a daemon: OCR starts a pool in it
         self.process.start()
         child_end.close()
@@ -140,7 +150,7 @@ class _Child:
         master = context.master if context else None
         new_master = master is not self.master
         plain = replace(context, history=None, master=master if new_master else None) if context else None
-        self.conn.send(_Request(data, plain, new_master, bool(context and context.history), ignore_embedded_xml))
+        self.conn.send(Request(data, plain, new_master, bool(context and context.history), ignore_embedded_xml))
         self.master = master
         deadline = time.monotonic() + self.limits.timeout_seconds
         while True:
@@ -160,7 +170,7 @@ class _Child:
             elif kind == "memory":  # the child could not even hold the file or its outcome
                 return stopped(data, out_of_memory(self.limits.memory_mb), "stopped: out of memory"), False
             elif kind == "raised":  # our bug, as process() would raise it in-process
-                raise payload
+                raise _RaisedInChild(payload)
 
     def _died(self, data: bytes) -> Outcome:
         self.process.join(5)
@@ -204,74 +214,7 @@ def _answer(history, name: str, args: tuple) -> tuple[str, object]:
     try:
         return "answer", getattr(history, name)(*args)
     except Exception as exc:  # noqa: BLE001 - raised again in the child, where validation called it
-        return "failed", _portable(exc)
-
-
-class _RemoteHistory:
-    """Validation's history in the child: each query is answered by the parent's database-bound history."""
-
-    def __init__(self, conn: Connection) -> None:
-        self.conn = conn
-
-    def earlier_order(self, doc: BusinessDocument, customer_id: int | None) -> EarlierOrder | None:
-        return self._ask("earlier_order", doc, customer_id)
-
-    def corrections(self, sender: str) -> list[Correction]:
-        return self._ask("corrections", sender)
-
-    def _ask(self, name: str, *args):
-        self.conn.send(("ask", (name, args)))
-        kind, payload = self.conn.recv()
-        if kind == "failed":
-            raise payload
-        return payload
-
-
-def _serve(conn: Connection, work: Work, limits: Limits, ocr: OcrOptions) -> None:
-    """The child's loop: one request, one reply, until the parent sends None or goes away."""
-    os.setpgid(0, 0)  # its own process group, so a timeout kills what it started too
-    configure_ocr(ocr)  # the parent's OCR options (engine, cache), so outcomes are the same as in-process
-    if limits.memory_mb:
-        ceiling = limits.memory_mb * 1024 * 1024
-        resource.setrlimit(resource.RLIMIT_DATA, (ceiling, ceiling))
-    conn.send(("ready", os.getpid()))
-    master = None
-    while True:
-        try:
-            request = conn.recv()
-        except EOFError:
-            return
-        except MemoryError:
-            conn.send(("memory", None))
-            continue
-        if request is None:
-            return
-        if request.new_master:
-            master = request.context.master if request.context else None
-        context = request.context
-        if context is not None:
-            context = replace(context, master=master, history=_RemoteHistory(conn) if request.has_history else None)
-        try:
-            reply = ("done", read_within_limits(work, request.data, context, limits, request.ignore_embedded_xml))
-        except Exception as exc:  # noqa: BLE001 - our bug: raised again in the parent, as in-process
-            reply = ("raised", _portable(exc))
-        del request, context
-        try:
-            conn.send(reply)
-        except MemoryError:
-            del reply
-            conn.send(("memory", None))
-
-
-def _portable(exc: BaseException) -> BaseException:
-    """``exc`` with its traceback as a note, or a RuntimeError saying what it was when it does not pickle."""
-    text = "".join(traceback.format_exception(exc))
-    try:
-        exc.add_note(f"raised in the sandbox process:\n{text}")
-        pickle.loads(pickle.dumps(exc))
-        return exc
-    except Exception:  # noqa: BLE001 - an exception type that cannot be pickled
-        return RuntimeError(f"raised in the sandbox process:\n{text}")
+        return "failed", portable(exc)
 
 
 @atexit.register  # after multiprocessing's own exit handler is registered, so it runs before it (LIFO)

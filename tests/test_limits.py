@@ -28,6 +28,7 @@ from pipeline.process import Outcome, process
 from pipeline.replay import Replay, replay_json
 from pipeline.sandbox import Sandbox
 from pipeline.settings import Settings
+from pipeline.validation import ValidationContext
 
 ORDER = (SAMPLES / "edifact" / "orders-d96a-plain-crlf.edi").read_bytes()
 
@@ -157,12 +158,26 @@ def test_memory_errors_killed_children_and_crashes_each_have_their_code(tmp_path
         assert sandbox.process(ORDER).documents[0].status.value == "validated"
 
 
-def test_our_own_bug_is_raised_in_the_caller_as_in_process(tmp_path):
+class BrokenHistory:
+    """A history whose database went away."""
+
+    def earlier_order(self, doc, customer_id):
+        raise ConnectionError("the database went away")
+
+    def corrections(self, sender):
+        return []
+
+
+def test_our_own_bugs_are_raised_in_the_caller_as_in_process(tmp_path):
     with Sandbox(limited(tmp_path), work=hostile) as sandbox:
         with pytest.raises(ValueError, match="a bug of ours") as raised:
             sandbox.process(b"BUG")
         assert any("raised in the sandbox process" in note for note in raised.value.__notes__)
         child = sandbox.child_pid
+        with pytest.raises(ConnectionError, match="went away"):  # raised by the parent's history, for the child
+            sandbox.process(ORDER, ValidationContext(history=BrokenHistory()))
+        with pytest.raises(ConnectionError, match="went away"):
+            process(ORDER, context=ValidationContext(history=BrokenHistory()))
         assert sandbox.process(ORDER).documents and sandbox.child_pid == child  # the child is still good
 
 
