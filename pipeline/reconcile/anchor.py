@@ -40,13 +40,21 @@ def order_key_hash() -> pl.Expr:
 
 
 def order_side(orders: pl.DataFrame) -> pl.DataFrame:
-    """The order-line columns candidates are matched and ranked on (party ids keep their names)."""
-    return orders.select(
+    """The order lines other lines are tied to: the columns candidates are matched and ranked on (party ids keep
+    their names), the key ``hash``, one line per key (``latest_versions``) and ``o_row``, the line's position.
+
+    The key hash is computed here once, for the duplicate check and for both anchorings."""
+    side = orders.select(
         pl.col("line_id").alias("o_id"), pl.col("doc_no").alias("order_no"), pl.col("line_no").alias("order_line_no"),
         *PARTIES, pl.col("doc_date").alias("o_date"), pl.col("gtin").alias("o_gtin"),
         pl.col("seller_item_id").alias("o_seller_item"), pl.col("buyer_item_id").alias("o_buyer_item"),
         pl.col("qty").alias("o_qty"), pl.col("price").alias("o_price"), pl.col("base_unit").alias("o_unit"),
-    )
+    ).with_columns(order_key_hash())
+    # n_unique is a fraction of is_duplicated's cost; equal hashes of different keys (rare) make latest_versions
+    # run for nothing, never give a wrong answer.
+    if side["hash"].n_unique() < side.height:
+        side = latest_versions(side)
+    return side.with_row_index("o_row").with_columns(pl.col("o_row").cast(pl.Int64))
 
 
 def latest_versions(side: pl.DataFrame) -> pl.DataFrame:
@@ -68,11 +76,11 @@ class _Ladder:
         if not candidates.height:
             return
         best = (candidates.sort(["line_id", *rank]) if rank else candidates).unique("line_id", keep="first")
-        self.found.append(best.select("line_id", "o_id", pl.lit(method, METHOD).alias("anchor_method")))
+        self.found.append(best.select("line_id", "o_row", pl.lit(method, METHOD).alias("anchor_method")))
         self.rest = self.rest.join(best.select("line_id"), on="line_id", how="anti")
 
     def result(self) -> pl.DataFrame:
-        empty = pl.DataFrame(schema={"line_id": pl.Int64, "o_id": pl.Int64, "anchor_method": METHOD})
+        empty = pl.DataFrame(schema={"line_id": pl.Int64, "o_row": pl.Int64, "anchor_method": METHOD})
         return pl.concat([empty, *self.found]) if self.found else empty
 
 
@@ -80,15 +88,14 @@ def anchor(lines: pl.DataFrame, side: pl.DataFrame, window: Window = Window(),
            notes: pl.DataFrame | None = None) -> pl.DataFrame:
     """``lines`` with ``ORDER_ATTRIBUTES`` of the order line they belong to (null when none) and ``anchor_method``.
 
-    ``side`` is ``order_side(orders)`` with ``o_row``, its row positions, and one line per key (``latest_versions``). ``notes``, for invoices: the delivery lines already
-    anchored, so that an invoice naming its delivery note reaches the order through it.
+    ``side`` is ``order_side(orders)``. ``notes``, for invoices: the delivery lines already anchored, so that an
+    invoice naming its delivery note reaches the order through it.
     """
     # 1. The order line the line names (RFF+ON with a line number); a GTIN on both sides must agree. One left
     #    join of the keys alone, in the lines' order, so its columns are laid beside the lines without a gather.
     #    The four keys are joined as one 64-bit hash (half the work of a four-column join), then compared.
     keys = lines.select(*LINE_KEYS, pl.struct(LINE_KEYS).hash().alias("hash"))
-    orders = side.select(*[pl.col(k).alias(f"_{k}") for k in ORDER_KEYS], *ORDER_ATTRIBUTES, "o_gtin",
-                         order_key_hash())
+    orders = side.select(*[pl.col(k).alias(f"_{k}") for k in ORDER_KEYS], *ORDER_ATTRIBUTES, "o_gtin", "hash")
     found = keys.join(orders, on="hash", how="left", maintain_order="left")
     if found.height != lines.height:  # two orders' keys hash alike (or ``side`` kept a resent order): by columns
         found = keys.join(orders, left_on=LINE_KEYS, right_on=[f"_{k}" for k in ORDER_KEYS], how="left",
@@ -107,7 +114,8 @@ def anchor(lines: pl.DataFrame, side: pl.DataFrame, window: Window = Window(),
         rest = lines[rows]
         climbed = rest.select("line_id").join(_climb(rest, side, window, notes), on="line_id", how="left",
                                               maintain_order="left")
-        climbed = climbed.join(side.select(ORDER_ATTRIBUTES), on="o_id", how="left", maintain_order="left")
+        # Rows of ``side`` by position (a gather), not by a join on the order line id.
+        climbed = side.select(pl.col(ORDER_ATTRIBUTES).gather(climbed["o_row"])).with_columns(climbed["anchor_method"])
         attributes = attributes.with_columns(attributes[name].scatter(rows, climbed[name])
                                              for name in ORDER_ATTRIBUTES)
         method = method.scatter(rows, climbed["anchor_method"])
@@ -115,16 +123,18 @@ def anchor(lines: pl.DataFrame, side: pl.DataFrame, window: Window = Window(),
 
 
 def _climb(rest: pl.DataFrame, side: pl.DataFrame, window: Window, notes: pl.DataFrame | None) -> pl.DataFrame:
-    """Rungs 2 to 4 of the ladder for the lines rung 1 left: ``line_id, o_id, anchor_method``."""
+    """Rungs 2 to 4 of the ladder for the lines rung 1 left: ``line_id, o_row, anchor_method``."""
     ladder = _Ladder(rest)
+    # Only what the joins and rankings need: joins copy every column of both sides.
+    ranked = ["o_id", "o_row", "order_line_no", "o_date", "o_qty"]
     same_quantity_first = (pl.col("qty") != pl.col("o_qty")).fill_null(True)
 
     # 2. The order it names, and the same item in it.
     for key, order_key in ITEM_KEYS:
         named = ladder.rest.filter(pl.col("ref_order").is_not_null() & pl.col(key).is_not_null())
         if named.height:
-            candidates = named.join(side, left_on=[*PARTIES, "ref_order", key],
-                                    right_on=[*PARTIES, "order_no", order_key])
+            candidates = named.join(side.select(*PARTIES, "order_no", order_key, *ranked),
+                                    left_on=[*PARTIES, "ref_order", key], right_on=[*PARTIES, "order_no", order_key])
             ladder.take(candidates, BY_ORDER_AND_ITEM, [same_quantity_first, pl.col("order_line_no"), pl.col("o_id")])
 
     # 3. Invoices: the delivery note the header names, and the same item on it.
@@ -132,11 +142,11 @@ def _climb(rest: pl.DataFrame, side: pl.DataFrame, window: Window, notes: pl.Dat
         for key, _ in ITEM_KEYS:
             named = ladder.rest.filter(pl.col("ref_note").is_not_null() & pl.col(key).is_not_null())
             if named.height:
-                noted = notes.filter(pl.col("doc_no").is_in(named["ref_note"].implode())
-                                     & pl.col("o_id").is_not_null() & pl.col(key).is_not_null())
-                candidates = named.join(noted.select(*PARTIES, pl.col("doc_no").alias("note_no"), key, "o_id",
-                                                     pl.col("qty").alias("o_qty")),
-                                        left_on=[*PARTIES, "ref_note", key], right_on=[*PARTIES, "note_no", key])
+                noted = notes.select(*PARTIES, pl.col("doc_no").alias("note_no"), key, "o_id", "o_row",
+                                     pl.col("qty").alias("o_qty")).filter(
+                    pl.col("note_no").is_in(named["ref_note"].implode()) & pl.col("o_id").is_not_null()
+                    & pl.col(key).is_not_null())
+                candidates = named.join(noted, left_on=[*PARTIES, "ref_note", key], right_on=[*PARTIES, "note_no", key])
                 ladder.take(candidates, BY_NOTE_AND_ITEM, [same_quantity_first, pl.col("o_id")])
 
     # 4. The same item ordered by the same buyer from the same seller within the window: the latest such order.
@@ -144,7 +154,8 @@ def _climb(rest: pl.DataFrame, side: pl.DataFrame, window: Window, notes: pl.Dat
     for key, order_key in ITEM_KEYS:
         named = ladder.rest.filter(pl.col(key).is_not_null())
         if named.height:
-            candidates = named.join(side.filter(pl.col(order_key).is_not_null()), left_on=[*PARTIES, key],
+            # Null keys never meet in a polars join: no need to filter the order lines without this key first.
+            candidates = named.join(side.select(*PARTIES, order_key, *ranked), left_on=[*PARTIES, key],
                                     right_on=[*PARTIES, order_key]).filter(in_window)
             ladder.take(candidates, BY_ITEM_IN_WINDOW, [-pl.col("o_date").cast(pl.Int32), same_quantity_first,
                                                         pl.col("order_line_no"), pl.col("o_id")])

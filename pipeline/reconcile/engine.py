@@ -3,8 +3,9 @@ set-based (polars); no database, no loop over lines.
 
 1. Quantities and prices go to base units (pack sizes), so cartons compare with pieces.
 2. Delivery lines, then invoice lines, are tied to order lines (``anchor``): references, then item + window.
-3. The common case is settled in one join: an invoice line naming its delivery note, alone against the one
-   delivery line of the same order line on that note, for the same quantity in the same unit (``_clean_pairs``).
+3. The common case settles without allocation (``clean_pairs``): an order line with one delivery line and one
+   invoice line for the same quantity in the same unit, or with partial deliveries each billed by an invoice
+   naming its note; found by counting lines per order line, by position, rather than by joins.
 4. Every other order line (or, for lines tied to no order, seller + buyer + item) goes the general way
    (``_allocate_rest``): invoiced quantities are set against delivered ones, invoices naming their delivery note
    first, then first in first out by date; returns (delivery notes naming the note they take back) against
@@ -21,8 +22,10 @@ from dataclasses import dataclass, field
 import polars as pl
 
 from pipeline.reconcile.allocate import allocate
-from pipeline.reconcile.anchor import Window, anchor, latest_versions, order_key_hash, order_side, propose
-from pipeline.reconcile.frames import DECIMAL, PAIRING, RESULTS, conform, packs_frame, tolerances_frame
+from pipeline.reconcile.anchor import Window, anchor, order_side, propose
+from pipeline.reconcile.clean_pairs import settle
+from pipeline.reconcile.frames import (BY_DATE, BY_NOTE, DECIMAL, PAIRING, RESULTS, conform, packs_frame,
+                                      tolerances_frame)
 from pipeline.reconcile.tolerances import with_tolerances
 from pipeline.reconcile.triples import (
     attributes,
@@ -37,9 +40,6 @@ from pipeline.reconcile.triples import (
 )
 from pipeline.reconcile.units import to_base_units
 from schemas.reconciliation import Tolerance
-
-BY_NOTE = "delivery note reference"
-BY_DATE = "date order"
 
 
 @dataclass(frozen=True)
@@ -64,14 +64,13 @@ def reconcile_frames(orders: pl.DataFrame, deliveries: pl.DataFrame, invoices: p
     packs = packs_frame() if packs is None else packs
     orders, deliveries, invoices = (_prepare(frame, packs) for frame in (orders, deliveries, invoices))
     # Matching needs ids, keys and numbers only; descriptions and the like stay out of the big joins.
-    side = order_side(orders).with_row_index("o_row").with_columns(pl.col("o_row").cast(pl.Int64))
-    if side.select(order_key_hash()).to_series().is_duplicated().any():
-        side = latest_versions(side).drop("o_row").with_row_index("o_row").with_columns(pl.col("o_row").cast(pl.Int64))
+    side = order_side(orders)
     d_core = anchor(deliveries.select(CORE), side, settings.window)
     i_core = anchor(invoices.select(CORE), side, settings.window, notes=d_core)
     d_core, i_core = _groups(d_core, i_core)
 
-    clean, d_rest, i_rest = _clean_pairs(d_core, i_core)
+    settled = settle(d_core, i_core, side.height)
+    d_rest, i_rest = d_core.filter(settled.d_rest), i_core.filter(settled.i_rest)
     rows = pl.concat([
         _allocate_rest(d_rest, i_rest, deliveries, invoices),
         price_rows(i_core),
@@ -80,10 +79,10 @@ def reconcile_frames(orders: pl.DataFrame, deliveries: pl.DataFrame, invoices: p
     # Lazily, so that polars fuses the column work of these steps into few passes over the rows.
     tolerances = tolerances_frame() if tolerances is None else tolerances
     rows = (rows.lazy().pipe(resolve).pipe(with_tolerances, tolerances, settings.default_tolerance)
-            .pipe(classify).pipe(conform, RESULTS).collect())
-    rows = pl.concat([conform(clean_rows(clean, BY_NOTE), RESULTS), rows])
+            .pipe(classify).pipe(conform, RESULTS).collect(engine="in-memory"))
+    rows = pl.concat([clean_rows(d_core, i_core, settled.d_rows, settled.i_rows, settled.by_note), rows])
     if settings.proposals:
-        rows = _with_proposals(rows, d_rest, i_rest, deliveries, invoices, orders, settings)
+        rows = _with_proposals(rows, d_core, i_core, deliveries, invoices, orders, settings)
     return describe(rows, orders, deliveries, invoices).select(list(RESULTS)) if described else rows
 
 
@@ -97,56 +96,19 @@ def _prepare(lines: pl.DataFrame, packs: pl.DataFrame) -> pl.DataFrame:
 def _groups(deliveries: pl.DataFrame, invoices: pl.DataFrame) -> tuple[pl.DataFrame, pl.DataFrame]:
     """``group``: the order line; for lines tied to none, a negative id per seller + buyer + item."""
     keys = ["seller_id", "buyer_id", "item"]
-    loose = pl.concat([frame.filter(pl.col("o_id").is_null() & pl.col("item").is_not_null()).select(keys)
-                       for frame in (deliveries, invoices)]).unique().sort(keys)
+    # The few untied lines are picked by position: filtering a million rows to find none still costs.
+    untied = [frame[frame["o_id"].is_null().arg_true()].select(keys) for frame in (deliveries, invoices)]
+    loose = pl.concat(untied).filter(pl.col("item").is_not_null()).unique().sort(keys)
     loose = loose.with_row_index("group").with_columns(-pl.col("group").cast(pl.Int64) - 1)
 
-    def grouped(frame: pl.DataFrame) -> pl.DataFrame:
+    def grouped(frame: pl.DataFrame, untied: pl.DataFrame) -> pl.DataFrame:
         group = frame["o_id"].alias("group")
-        rows = group.is_null().arg_true()
-        if len(rows):  # the few untied lines get their negative group written in place
-            untied = frame[rows].select(keys).join(loose, on=keys, how="left", maintain_order="left")
-            group = group.scatter(rows, untied["group"])
+        if untied.height:  # their negative group is written in place
+            rows = group.is_null().arg_true()
+            group = group.scatter(rows, untied.join(loose, on=keys, how="left", maintain_order="left")["group"])
         return frame.with_columns(group)
 
-    return grouped(deliveries), grouped(invoices)
-
-
-def _clean_pairs(deliveries: pl.DataFrame, invoices: pl.DataFrame):
-    """The pairs that settle in one join, and the delivery and invoice lines of every other group.
-
-    Clean: an invoice line naming its delivery note, and that note's one line for the same order line, each the
-    only partner of the other, same quantity, same unit, and nothing else in their group. Every join here is on
-    integers (the note number is compared, not hashed) and the lines' columns are gathered by position.
-    """
-    # One integer key, group and direction together: polars joins a single integer column fastest.
-    key = (pl.col("group") * 2 + pl.col("reverse").cast(pl.Int64)).alias("key")
-    d = deliveries.select(pl.int_range(pl.len(), dtype=pl.Int64).alias("d_row"), key, "group",
-                          pl.col("doc_no").alias("d_note"), pl.col("qty").alias("d_qty"),
-                          pl.col("base_unit").alias("d_unit"))
-    i = invoices.select(pl.int_range(pl.len(), dtype=pl.Int64).alias("i_row"), key,
-                        pl.col("ref_note").alias("i_note"), pl.col("qty").alias("i_qty"),
-                        pl.col("base_unit").alias("i_unit"))
-    candidates = d.filter(pl.col("key").is_not_null()).join(
-        i.filter(pl.col("i_note").is_not_null() & pl.col("key").is_not_null()), on="key")
-    candidates = candidates.filter(pl.col("d_note") == pl.col("i_note"))
-    alone = ~pl.col("d_row").is_duplicated() & ~pl.col("i_row").is_duplicated()
-    pairs = candidates.filter(alone & (pl.col("d_qty") == pl.col("i_qty")) & (pl.col("d_unit") == pl.col("i_unit")))
-    # Any line not in such a pair puts its whole group on the general path, with the pairs already found in it.
-    d_paired = pl.repeat(False, d.height, eager=True).scatter(pairs["d_row"], True)
-    i_paired = pl.repeat(False, i.height, eager=True).scatter(pairs["i_row"], True)
-    unsettled = pl.concat([deliveries.select("group").filter(~d_paired), invoices.select("group").filter(~i_paired)]
-                          ).drop_nulls().unique()["group"].implode()
-    pairs = pairs.filter(~pl.col("group").is_in(unsettled))
-    # Only what a matched row shows is gathered: the rest of a line's columns serve differences only.
-    d_columns = ["delivery_line_id", "d_date", "d_o", "d_method", "d_unit", "d_seller", "d_buyer", "d_reverse",
-                 "d_qty", "d_o_date", "d_o_qty", "d_o_price", "d_o_unit"]
-    i_columns = ["invoice_line_id", "i_date", "i_o", "i_method", "i_unit", "i_price", "i_qty"]
-    clean = pl.concat([attributes(deliveries, "d", "delivery_line_id").select(d_columns)[pairs["d_row"]],
-                       attributes(invoices, "i", "invoice_line_id").select(i_columns)[pairs["i_row"]]],
-                      how="horizontal")
-    rest = pl.col("group").is_in(unsettled) | pl.col("group").is_null()
-    return clean, deliveries.filter(rest), invoices.filter(rest)
+    return grouped(deliveries, untied[0]), grouped(invoices, untied[1])
 
 
 def _side(frame: pl.DataFrame, note: str | None = None) -> pl.DataFrame:

@@ -50,7 +50,8 @@ CHECK = pl.Enum(["quantity", "price", "order"])
 OUTCOME = pl.Enum([outcome.value for outcome in Outcome])
 METHOD = pl.Enum(["order line reference", "order reference + item", "delivery note reference + item",
                   "item in date window"])
-PAIRING = pl.Enum(["delivery note reference", "date order"])
+BY_NOTE, BY_DATE = "delivery note reference", "date order"  # how an invoice line was set against a delivery line
+PAIRING = pl.Enum([BY_NOTE, BY_DATE])
 
 # Columns ``describe`` adds for people (numbers, item, description); the engine itself needs only ids.
 LABELS = ("order_no", "order_line_no", "delivery_note_no", "delivery_line_no", "invoice_no", "invoice_line_no", "item",
@@ -114,6 +115,11 @@ def conform(frame: pl.DataFrame | pl.LazyFrame, schema: Mapping[str, pl.DataType
         (pl.col(name) if name in present else pl.lit(None)).cast(dtype).alias(name)
         for name, dtype in schema.items()
     ])
+
+
+def conform_expressions(columns: Mapping[str, pl.Expr], schema: Mapping[str, pl.DataType] = RESULTS) -> list[pl.Expr]:
+    """One expression per column of ``schema``, in order and cast: ``columns``' where given, else null."""
+    return [columns.get(name, pl.lit(None)).cast(dtype).alias(name) for name, dtype in schema.items()]
 
 
 def decimal_text(expr: pl.Expr) -> pl.Expr:

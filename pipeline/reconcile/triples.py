@@ -11,9 +11,11 @@ Rows carry ids and numbers only; ``describe`` adds document numbers, items and d
 
 from __future__ import annotations
 
+import numpy as np
 import polars as pl
 
-from pipeline.reconcile.frames import CHECK, DECIMAL, OUTCOME, PAIRING, decimal_text
+from pipeline.reconcile.frames import (BY_DATE, BY_NOTE, CHECK, DECIMAL, OUTCOME, PAIRING, conform_expressions,
+                                      decimal_text)
 from pipeline.reconcile.tolerances import within
 from schemas.reconciliation import Outcome
 
@@ -35,18 +37,28 @@ def attributes(frame: pl.DataFrame, p: str, key: str) -> pl.DataFrame:
     )
 
 
-def clean_rows(clean: pl.DataFrame, pairing: str) -> pl.DataFrame:
-    """Result rows (``frames.RESULTS`` columns) of the pairs the one-join path settled: same quantity, same unit,
-    nothing else in the group, hence matched; nothing is left to classify."""
-    sign = pl.when(pl.col("d_reverse")).then(pl.lit(-1, DECIMAL)).otherwise(pl.lit(1, DECIMAL))
-    return clean.select(
-        check=QUANTITY, outcome=_outcome(Outcome.MATCHED), order_line_id=pl.col("d_o"),
-        delivery_line_id="delivery_line_id",
-        invoice_line_id="invoice_line_id", seller_id="d_seller", buyer_id="d_buyer", reverse="d_reverse",
-        unit="d_unit", qty_ordered="d_o_qty", qty_delivered=pl.col("d_qty") * sign,
-        qty_invoiced=pl.col("i_qty") * sign, qty_difference=ZERO, price_ordered="d_o_price", price_invoiced="i_price",
-        amount_at_stake=ZERO, delivery_method="d_method", invoice_method="i_method",
-        pairing=pl.lit(pairing, PAIRING), scope_date=pl.max_horizontal("d_o_date", "d_date", "i_date"))
+def clean_rows(deliveries: pl.DataFrame, invoices: pl.DataFrame, d_rows: np.ndarray, i_rows: np.ndarray,
+               by_note: np.ndarray) -> pl.DataFrame:
+    """Result rows (``frames.RESULTS`` columns, in order, without the labels) of the pairs ``clean_pairs`` settled,
+    given as positions in the delivery and invoice frames: same quantity and unit, so matched, nothing to classify.
+
+    Only the columns such a row shows are gathered; the rest of a line's columns serve differences only."""
+    d = deliveries.select("line_id", "doc_date", "o_id", "anchor_method", "base_unit", "seller_id", "buyer_id",
+                          "reverse", "qty", "o_date", "o_qty", "o_price")[d_rows]
+    i = invoices.select(pl.col("line_id").alias("i_id"), pl.col("doc_date").alias("i_date"),
+                        pl.col("anchor_method").alias("i_method"), pl.col("price").alias("i_price"),
+                        pl.col("qty").alias("i_qty"))[i_rows]
+    sign = pl.when(pl.col("reverse")).then(pl.lit(-1, DECIMAL)).otherwise(pl.lit(1, DECIMAL))
+    pairing = pl.Series(by_note).replace_strict({True: BY_NOTE, False: BY_DATE}, return_dtype=PAIRING)
+    return d.hstack(i).hstack([pairing.alias("pairing")]).select(conform_expressions({
+        "check": QUANTITY, "outcome": _outcome(Outcome.MATCHED), "order_line_id": pl.col("o_id"),
+        "delivery_line_id": pl.col("line_id"), "invoice_line_id": pl.col("i_id"), "seller_id": pl.col("seller_id"),
+        "buyer_id": pl.col("buyer_id"), "reverse": pl.col("reverse"), "unit": pl.col("base_unit"),
+        "qty_ordered": pl.col("o_qty"), "qty_delivered": pl.col("qty") * sign, "qty_invoiced": pl.col("i_qty") * sign,
+        "qty_difference": ZERO, "price_ordered": pl.col("o_price"), "price_invoiced": pl.col("i_price"),
+        "amount_at_stake": ZERO, "delivery_method": pl.col("anchor_method"), "invoice_method": pl.col("i_method"),
+        "pairing": pl.col("pairing"), "scope_date": pl.max_horizontal("o_date", "doc_date", "i_date"),
+    }))
 
 
 def paired_rows(deliveries: pl.DataFrame, invoices: pl.DataFrame, pairs: pl.DataFrame, delivery_rest: pl.DataFrame,
@@ -123,7 +135,8 @@ def netting_notes(netting: dict[str, pl.DataFrame], deliveries: pl.DataFrame,
 def price_rows(invoices: pl.DataFrame) -> pl.DataFrame:
     """Invoice lines tied to an order line whose price is not exactly the ordered one (tolerance comes later)."""
     differs = (pl.col("price") != pl.col("o_price")) | (pl.col("base_unit") != pl.col("o_unit"))
-    candidates = invoices.filter(pl.col("o_id").is_not_null() & differs.fill_null(False))
+    # The mask first, then the rows: filtering the whole frame would copy every column of every line.
+    candidates = invoices.filter(invoices.select(pl.col("o_id").is_not_null() & differs.fill_null(False)).to_series())
     return attributes(candidates, "i", "invoice_line_id").with_columns(
         check=PRICE, order_line_id=pl.col("i_o"), invoiced=pl.col("i_qty"))
 
