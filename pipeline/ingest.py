@@ -1,8 +1,10 @@
-"""Processing received files: run the stages, then write the outcome in one transaction per file.
+"""Processing received files: claim a few, run the stages, write each outcome in one transaction.
 
-A file's children (one per business document), their findings, the audit rows and the loaded
-business rows commit together or not at all, so a crash leaves the file ``received`` and the
-next run does it again from its raw bytes.
+Workers take files through leases (``pipeline/claims.py``): any number of them, in threads, processes or on
+other machines, share the backlog without doing a file twice. A file's children (one per business document),
+their findings, the audit rows and the loaded business rows commit together with the end of the lease, or not
+at all: a worker killed in the middle leaves the file ``received`` for the next one, which does it again from
+its raw bytes.
 """
 
 from __future__ import annotations
@@ -10,11 +12,13 @@ from __future__ import annotations
 import logging
 from collections import Counter, deque
 from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
 
-from sqlalchemy import select, update
+from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, sessionmaker
 
+from pipeline import claims
 from pipeline.acknowledgments import acknowledge
 from pipeline.audit import record
 from pipeline.db.models import Document, EnvelopeKey, FindingRow
@@ -31,6 +35,7 @@ from schemas.findings import error
 
 log = logging.getLogger(__name__)
 Progress = Callable[[int], None]
+Validation = Callable[[Session], ValidationContext]
 
 
 def pending_ids(session: Session) -> list[int]:
@@ -39,50 +44,93 @@ def pending_ids(session: Session) -> list[int]:
     return list(session.scalars(query.order_by(Document.id)))
 
 
+def backlog(session: Session) -> int:
+    return session.scalar(select(func.count()).where(Document.state == Status.RECEIVED.value)) or 0
+
+
+@dataclass
+class Worker:
+    """One worker's loop over received files: claim a few, process them, write each outcome, claim again."""
+
+    sessions: sessionmaker[Session]
+    store: RawStore
+    settings: Settings
+    validation: Validation
+    progress: Progress | None = None
+    name: str = field(default_factory=claims.worker_name)
+    counts: Counter[str] = field(default_factory=Counter)
+
+    def process(self, document_ids: Iterable[int]) -> Counter[str]:
+        """These files (and the attachments found in them), unless another worker has or had them."""
+        queue = deque(document_ids)
+        while queue:
+            batch = [queue.popleft() for _ in range(min(self.settings.claim_batch, len(queue)))]
+            queue.extend(self._run(self._claim(batch)))
+        return self.counts
+
+    def drain(self, limit: int | None = None) -> Counter[str]:
+        """Every file waiting, whoever received it, until none is left unclaimed (or ``limit`` files are done)."""
+        done = 0
+        while limit is None or done < limit:
+            size = self.settings.claim_batch if limit is None else min(self.settings.claim_batch, limit - done)
+            won = self._claim(None, size)
+            if not won:
+                break
+            done += len(won)
+            self._run(won)  # attachments are received, unclaimed: the next claim takes them
+        return self.counts
+
+    def _claim(self, among: list[int] | None, size: int | None = None) -> list[int]:
+        with self.sessions() as session:
+            return claims.claim(session, self.name, self.settings.lease_seconds, size or self.settings.claim_batch,
+                                among)
+
+    def _run(self, won: list[int]) -> list[int]:
+        """Process the files won, one by one; returns the attachments they brought in."""
+        children: list[int] = []
+        for document_id in won:
+            children.extend(self._one(document_id))
+            if self.progress:
+                self.progress(1)
+        return children
+
+    def _one(self, document_id: int) -> list[int]:
+        with self.sessions() as session:
+            if not claims.renew(session, document_id, self.name, self.settings.lease_seconds):
+                return []  # its lease ran out while it waited, and another worker took it
+            root = session.get(Document, document_id)
+            try:
+                checks = self.validation(session)
+                outcome = process(self.store.get(root.sha256), context=checks,
+                                  max_bytes=self.settings.max_document_bytes)
+                session.commit()  # end the reads of the stages: the write below starts a transaction of its own
+                if not claims.take_for_writing(session, document_id, self.name):
+                    session.rollback()
+                    log.warning("document %s: lease lost to another worker; its outcome is theirs", document_id)
+                    return []
+                counts = write_outcome(session, root, outcome, self.settings.user, checks)
+                acknowledge(session, root.id, self.settings, self.store, self.settings.user)  # into the outbox
+                children = _receive_attachments(session, self.store, root, outcome, self.settings.user)
+                session.commit()
+            except Exception as exc:  # noqa: BLE001 - the batch must go on; the file goes to review
+                session.rollback()
+                log.exception("processing document %s failed", document_id)
+                counts = _park(self.sessions, document_id, self.name, exc, self.settings.user)
+                children = []
+        self.counts.update(counts)
+        return children
+
+
 def process_documents(
     sessions: sessionmaker[Session],
     store: RawStore,
     settings: Settings,
     document_ids: Iterable[int],
-    validation: Callable[[Session], ValidationContext],
+    validation: Validation,
     progress: Progress | None = None,
 ) -> Counter[str]:
     """Process each received file (and the attachments found in them); returns the count of final states."""
-    counts: Counter[str] = Counter()
-    queue = deque(document_ids)
-    while queue:
-        document_id = queue.popleft()
-        with sessions() as session:
-            if not _claim(session, document_id):
-                continue  # already done by an earlier or concurrent run
-            root = session.get(Document, document_id)
-            try:
-                checks = validation(session)
-                outcome = process(store.get(root.sha256), context=checks, max_bytes=settings.max_document_bytes)
-                counts.update(write_outcome(session, root, outcome, settings.user, checks))
-                acknowledge(session, root.id, settings, store, settings.user)  # ORDRSP, e-mails: in the outbox
-                children = _receive_attachments(session, store, root, outcome, settings.user)
-                session.commit()
-                queue.extend(children)
-            except Exception as exc:  # noqa: BLE001 - the batch must go on; the file goes to review
-                session.rollback()
-                log.exception("processing document %s failed", document_id)
-                counts.update(_park(sessions, document_id, exc, settings.user))
-        if progress:
-            progress(1)
-    return counts
-
-
-def _claim(session: Session, document_id: int) -> bool:
-    """Take the file for this transaction: a concurrent run waits on the row, then finds it done.
-
-    The claim is the first write of the transaction that writes the outcome, so a crash rolls it
-    back with everything else and the file stays ``received`` for the next run.
-    """
-    claimed = session.execute(update(Document).where(Document.id == document_id,
-                                                     Document.state == Status.RECEIVED.value)
-                              .values(version=Document.version + 1))
-    return claimed.rowcount == 1
+    return Worker(sessions, store, settings, validation, progress).process(document_ids)
 
 
 def write_outcome(session: Session, root: Document, outcome: Outcome, actor: str,
@@ -208,12 +256,13 @@ def _transition(session: Session, document: Document, state: Status, actor: str,
         document.duplicate_of_id = duplicate_of
 
 
-def _park(sessions: sessionmaker[Session], document_id: int, exc: Exception, actor: str) -> Counter[str]:
+def _park(sessions: sessionmaker[Session], document_id: int, worker: str, exc: Exception,
+          actor: str) -> Counter[str]:
     """Our own failure while writing an outcome: the file goes to review with the reason, nothing else changes."""
     with sessions() as session:
+        if not claims.take_for_writing(session, document_id, worker):
+            return Counter()  # no longer ours: whoever has it now writes its outcome
         root = session.get(Document, document_id)
-        if root is None:
-            return Counter()
         finding = error("PIPELINE_ERROR", f"Processing failed ({type(exc).__name__}: {exc}). This is a defect in "
                          "ADV intake; the raw file is kept and can be retried.")
         add_findings(session, root.id, [finding])

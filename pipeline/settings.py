@@ -30,6 +30,8 @@ class Settings(BaseSettings):
     inbox: Path = Path("inbox")
     outbox: Path | None = None  # default: $ADV_HOME/outbox (acknowledgments: ORDRSP, APERAK, e-mails)
     batch_size: int = Field(default=50, ge=1, description="documents per Prefect task")
+    claim_batch: int = Field(default=10, ge=1, description="received files a worker leases at a time")
+    lease_seconds: float = Field(default=900, gt=0, description="how long a worker's lease on a file lasts")
     ingest_ignore: tuple[str, ...] = DEFAULT_IGNORE  # file-name patterns intake skips in folders
     max_document_bytes: int = 200 * 1024 * 1024
     # Limits per file (docs/limits.md): a file past one is stopped and queued with its code; the batch goes on
