@@ -197,15 +197,13 @@ class _Child:
         _live.discard(self)
 
     def close(self) -> None:
-        """Ask the child to finish, then make sure it has."""
+        """Ask the child to finish, then end what it leaves behind (an OCR pool's workers)."""
         try:
             self.conn.send(None)
         except (OSError, ValueError):
             pass
         self.process.join(5)
-        if self.process.is_alive():
-            self.kill()
-        self.stop()
+        self.kill()
 
 
 def _answer(history, name: str, args: tuple) -> tuple[str, object]:
