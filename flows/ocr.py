@@ -66,9 +66,9 @@ def ocr_scans(paths: list[str] | None = None, batch_pages: int = 0, then_ingest:
               dask: bool | None = None) -> dict[str, Any]:
     """OCR every page of the scans under ``paths`` (default: the inbox) in batches, then ingest the files.
 
-    ``batch_pages`` is pages per task (0: about four tasks per worker, at most four pages each). ``dask``
-    None reads on Dask as the settings say (module docstring), True on Dask even for one batch, False in
-    this process.
+    ``batch_pages`` is pages per task (0: at most four, shrinking to single pages at the end so no worker
+    waits long for another's last batch; ``pipeline.scans.batch_sizes``). ``dask`` None reads on Dask as the
+    settings say (module docstring), True on Dask even for one batch, False in this process.
     """
     context = get_context()
     configure(context.settings)  # this process's OCR reads the cache the batches fill

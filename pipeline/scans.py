@@ -181,21 +181,38 @@ def page_readers(settings: Settings, batches: int, dask: bool | None = None) -> 
         return PageReaders("here")
     if settings.dask_address:
         return PageReaders("scheduler", address=settings.dask_address)
-    workers = min(settings.dask_workers or os.cpu_count() or 1, batches)
+    workers = min(local_workers(settings), batches)
     if dask or (workers > 1 and batches > 1):
         return PageReaders("local", workers=max(workers, 1))
     return PageReaders("here")
 
 
+def local_workers(settings: Settings) -> int:
+    """How many worker processes a local Dask cluster gets (``ADV_DASK_WORKERS``; 0: one per core)."""
+    return settings.dask_workers or os.cpu_count() or 1
+
+
 def plan_batches(refs: list[PageRef], settings: Settings, batch_pages: int = 0, dask: bool | None = None
                  ) -> tuple[list[list[PageRef]], PageReaders]:
-    """The OCR flow's batches of ``refs`` (``batch_pages`` each, 0: ``batch_size``) and where to read them."""
-    size = batch_pages or batch_size(len(refs), page_readers(settings, len(refs), dask).workers)
-    batches = [refs[start:start + size] for start in range(0, len(refs), size)]
+    """The OCR flow's batches of ``refs`` (``batch_pages`` each, or 0: ``batch_sizes``) and where to read them."""
+    if batch_pages:
+        sizes = [batch_pages] * math.ceil(len(refs) / batch_pages)
+    else:  # planned for the local workers, or as many as this machine has cores for a scheduler's
+        readers = page_readers(settings, len(refs), dask)
+        sizes = batch_sizes(len(refs), readers.workers if readers.kind == "local" else local_workers(settings))
+    batches, start = [], 0
+    for size in sizes:
+        batches.append(refs[start:start + size])
+        start += size
     return batches, page_readers(settings, len(batches), dask)
 
 
-def batch_size(pages: int, workers: int, most: int = BATCH_PAGES) -> int:
-    """Pages per task: about four tasks per worker, so a worker that finishes early takes another, and at
-    most ``most`` pages, so the last task does not keep the others waiting long."""
-    return max(1, min(most, math.ceil(pages / (4 * max(workers, 1)))))
+def batch_sizes(pages: int, workers: int, most: int = BATCH_PAGES) -> list[int]:
+    """Pages per task, guided: each batch is a share of the pages left, at most ``most``. The first batches
+    are large, so there are few task runs (each costs Prefect about 0.15 CPU s); the last are single pages, so
+    no worker waits long for another's last batch (Dask hands the batches out in this order)."""
+    sizes, left = [], pages
+    while left > 0:
+        sizes.append(max(1, min(most, math.ceil(left / (2 * max(workers, 1))))))
+        left -= sizes[-1]
+    return sizes

@@ -14,7 +14,7 @@ from test_flows import prefect_server  # noqa: F401 - one Prefect test server fo
 
 from pipeline.context import Context
 from pipeline.db.models import Document
-from pipeline.scans import (PageReaders, PageRef, batch_size, ocr_options, page_readers, plan_batches, plan_pages,
+from pipeline.scans import (PageReaders, PageRef, batch_sizes, ocr_options, page_readers, plan_batches, plan_pages,
                             read_page_batch)
 from pipeline.settings import Settings
 
@@ -131,10 +131,12 @@ def test_where_pages_are_read_follows_the_settings(env, batches, dask, expected,
     assert page_readers(Settings(home=tmp_path, **env), batches, dask) == expected
 
 
-def test_batches_give_each_worker_several_tasks_of_at_most_four_pages(tmp_path):
-    assert [batch_size(pages, 2) for pages in (1, 8, 9, 16, 50, 500)] == [1, 1, 2, 2, 4, 4]
+def test_batches_shrink_to_single_pages_so_no_worker_waits_long_for_the_last(tmp_path):
+    assert batch_sizes(50, 2) == [4] * 10 + [3, 2, 2, 1, 1, 1]
+    assert batch_sizes(3, 2) == [1, 1, 1] and batch_sizes(0, 2) == [] and sum(batch_sizes(1000, 8)) == 1000
     refs = [PageRef("a.tif", n) for n in range(1, 11)]
     batches, readers = plan_batches(refs, Settings(home=tmp_path, dask_workers=2))
-    assert [len(b) for b in batches] == [2, 2, 2, 2, 2] and readers == PageReaders("local", workers=2)
+    assert [len(b) for b in batches] == [3, 2, 2, 1, 1, 1] and readers == PageReaders("local", workers=2)
+    assert [ref for batch in batches for ref in batch] == refs
     batches, readers = plan_batches(refs, Settings(home=tmp_path, dask_workers=1), batch_pages=4)
     assert [len(b) for b in batches] == [4, 4, 2] and readers == PageReaders("here")
