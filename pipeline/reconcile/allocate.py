@@ -27,7 +27,12 @@ class Allocation:
 
 def _stack(side: pl.DataFrame, by: list[str], prefix: str) -> pl.DataFrame:
     """Each line's interval [lo, hi) of cumulated quantity within its group, in (date, id) order."""
-    stacked = side.sort(["date", "id"]).with_columns(hi=pl.col("qty").cum_sum().over(by))
+    # One running total over the lines sorted by group, less the total where the group starts: the same as a
+    # cumulative sum per group (``cum_sum().over(by)``), which costs a group-by and is slow on many small groups.
+    total = pl.col("qty").cum_sum()
+    starts = pl.any_horizontal([pl.col(c) != pl.col(c).shift() for c in by]).fill_null(True)
+    before = pl.when(starts).then(total - pl.col("qty")).forward_fill()
+    stacked = side.sort([*by, "date", "id"]).with_columns(hi=(total - before).cast(DECIMAL))
     return stacked.select(pl.col("id").alias(f"{prefix}_id"), *by, (pl.col("hi") - pl.col("qty")).alias(f"{prefix}_lo"),
                           pl.col("hi").alias(f"{prefix}_hi"))
 

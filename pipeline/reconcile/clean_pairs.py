@@ -43,9 +43,11 @@ class Settled:
 def slots(frame: pl.DataFrame, orders: int) -> np.ndarray:
     """Each line's group as a dense index: order lines 1..``orders`` by position (``o_row``), untied groups
     (``group`` -1, -2, ...) after them, ``NO_GROUP`` for lines in none."""
-    slot = (pl.when(pl.col("group") >= 0).then(pl.col("o_row") + 1)
-            .otherwise(pl.lit(orders, pl.Int64) - pl.col("group")).fill_null(NO_GROUP))
-    return frame.select(slot).to_series().to_numpy()
+    slot = frame["o_row"] + 1
+    untied = slot.is_null().arg_true()
+    if len(untied):  # few: written in place, rather than an expression over every line
+        slot = slot.scatter(untied, (orders - frame["group"].gather(untied)).fill_null(NO_GROUP))
+    return slot.to_numpy()
 
 
 def settle(deliveries: pl.DataFrame, invoices: pl.DataFrame, orders: int) -> Settled:
