@@ -157,7 +157,8 @@ def existing_cluster(folder: Path, pages: int, workers: int, batch_pages: int, r
     start = time.perf_counter()
     with LocalCluster(**kwargs) as cluster, Client(cluster) as client:
         started = time.perf_counter()
-        client.run(importlib.import_module, "flows.ocr")  # what a worker's first task would import
+        for module in ("flows.ocr", "prefect.task_engine"):  # what a worker's first task would import
+            client.run(importlib.import_module, module)
         start_up.append({"cluster_s": round(started - start, 2), "imports_s": round(time.perf_counter() - started, 2)})
         os.environ["ADV_DASK_ADDRESS"] = cluster.scheduler_address
         try:

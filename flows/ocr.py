@@ -17,11 +17,14 @@ its OCR only reads that cache. Every decision is a call into ``pipeline/``.
 from __future__ import annotations
 
 import os
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
-from prefect import flow, get_run_logger, task, unmapped
+from prefect import flow, get_client, get_run_logger, task, unmapped
 from prefect.cache_policies import NO_CACHE
+from prefect.settings import PREFECT_API_URL, temporary_settings
 from prefect.task_runners import TaskRunner, ThreadPoolTaskRunner
 
 from flows.ingest import get_context, ingest
@@ -61,6 +64,18 @@ def task_runner(readers: PageReaders) -> TaskRunner:
     })
 
 
+@contextmanager
+def api_for_workers(readers: PageReaders) -> Iterator[None]:
+    """Tasks on Dask workers report to the Prefect API of this flow, whose address travels with each task.
+    Without ``PREFECT_API_URL`` that API is a temporary server this process started, and a worker given no
+    address would start one of its own (seconds of CPU each, runs out of sight): give them this one's."""
+    if readers.kind == "here" or PREFECT_API_URL.value():
+        yield
+        return
+    with temporary_settings(updates={PREFECT_API_URL: str(get_client(sync_client=True).api_url)}):
+        yield
+
+
 @flow(name="ocr-scans")
 def ocr_scans(paths: list[str] | None = None, batch_pages: int = 0, then_ingest: bool = True,
               dask: bool | None = None) -> dict[str, Any]:
@@ -75,8 +90,10 @@ def ocr_scans(paths: list[str] | None = None, batch_pages: int = 0, then_ingest:
     files = list_files(context, [Path(path) for path in paths or []])
     refs = plan_pages(files)
     batches, readers = plan_batches(refs, context.settings, batch_pages, dask)
-    pages = read_pages.with_options(task_runner=task_runner(readers))(batches, ocr_options(context.settings)
-                                                                     ) if batches else []
+    pages: list[PageRead] = []
+    if batches:
+        with api_for_workers(readers):
+            pages = read_pages.with_options(task_runner=task_runner(readers))(batches, ocr_options(context.settings))
     failed = [f"{Path(p.path).name} page {p.page}" for p in pages if p.failure]
     get_run_logger().info("OCR read %d page(s) of %d file(s) in %d batch(es) on %s; %d failed", len(pages),
                           len({r.path for r in refs}), len(batches), readers, len(failed))

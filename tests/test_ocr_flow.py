@@ -140,3 +140,23 @@ def test_batches_shrink_to_single_pages_so_no_worker_waits_long_for_the_last(tmp
     assert [ref for batch in batches for ref in batch] == refs
     batches, readers = plan_batches(refs, Settings(home=tmp_path, dask_workers=1), batch_pages=4)
     assert [len(b) for b in batches] == [4, 4, 2] and readers == PageReaders("here")
+
+
+def test_dask_workers_are_given_the_address_of_a_temporary_prefect_server(monkeypatch):
+    from prefect.settings import PREFECT_API_URL, temporary_settings
+
+    from flows import ocr
+
+    class Client:  # what get_client returns once this process has started its temporary server
+        api_url = "http://127.0.0.1:8123/api/"
+
+    monkeypatch.setattr(ocr, "get_client", lambda sync_client: Client())
+    with temporary_settings(restore_defaults={PREFECT_API_URL}):
+        with ocr.api_for_workers(PageReaders("here")):
+            assert PREFECT_API_URL.value() is None  # nothing goes to a worker
+        with ocr.api_for_workers(PageReaders("local", workers=2)):
+            assert PREFECT_API_URL.value() == Client.api_url  # serialised with each task for the workers
+        assert PREFECT_API_URL.value() is None
+    with temporary_settings(updates={PREFECT_API_URL: "http://prefect:4200/api"}):
+        with ocr.api_for_workers(PageReaders("scheduler", address="tcp://sched:8786")):
+            assert PREFECT_API_URL.value() == "http://prefect:4200/api"
