@@ -65,8 +65,7 @@ def reconcile_frames(orders: pl.DataFrame, deliveries: pl.DataFrame, invoices: p
     orders, deliveries, invoices = (_prepare(frame, packs) for frame in (orders, deliveries, invoices))
     # Matching needs ids, keys and numbers only; descriptions and the like stay out of the big joins.
     side = order_side(orders)
-    d_core = anchor(deliveries.select(CORE), side, settings.window)
-    i_core = anchor(invoices.select(CORE), side, settings.window, notes=d_core)
+    d_core, i_core = anchor(deliveries.select(CORE), invoices.select(CORE), side, settings.window)
     d_core, i_core = _groups(d_core, i_core)
 
     settled = settle(d_core, i_core, side.height)
