@@ -54,7 +54,7 @@ def order_side(orders: pl.DataFrame) -> pl.DataFrame:
     # run for nothing, never give a wrong answer.
     if side["hash"].n_unique() < side.height:
         side = latest_versions(side)
-    return side.with_row_index("o_row").with_columns(pl.col("o_row").cast(pl.Int64))
+    return side.with_row_index("o_row").with_columns(pl.col("o_row").cast(pl.Int64)).rechunk()  # see engine
 
 
 def latest_versions(side: pl.DataFrame) -> pl.DataFrame:

@@ -65,7 +65,9 @@ def reconcile_frames(orders: pl.DataFrame, deliveries: pl.DataFrame, invoices: p
     orders, deliveries, invoices = (_prepare(frame, packs) for frame in (orders, deliveries, invoices))
     # Matching needs ids, keys and numbers only; descriptions and the like stay out of the big joins.
     side = order_side(orders)
-    d_core, i_core = anchor(deliveries.select(CORE), invoices.select(CORE), side, settings.window)
+    # One chunk per column: lines read in several pieces (Parquet row groups, database batches) would otherwise
+    # be made contiguous again by every gather by position that follows, column by column.
+    d_core, i_core = anchor(deliveries.select(CORE).rechunk(), invoices.select(CORE).rechunk(), side, settings.window)
     d_core, i_core = _groups(d_core, i_core)
 
     settled = settle(d_core, i_core, side.height)
