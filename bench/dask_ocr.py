@@ -22,7 +22,9 @@ run read the same number of words.
 Both flow runs include Prefect's own work (flow and task runs recorded by a Prefect server on a temporary
 database, started once before timing) and the flow's planning. CPU seconds are those of every process of the
 run (this one, the Prefect server, the Dask scheduler and workers, tesseract). Other work on the machine only
-slows a run down: the load average is printed beside each run, and ``--rounds`` repeats the runs alternately.
+slows a run down, the parallel runs most: each run waits until other processes use less than ``--quiet`` cores,
+the CPU seconds other processes took during it and the load average are printed beside it, and ``--rounds``
+repeats the runs alternately.
 """
 
 from __future__ import annotations
@@ -95,19 +97,43 @@ def cpu_seconds() -> float:
     return total
 
 
+def machine_busy_seconds() -> float:
+    """CPU time every process of the machine has used since boot (``/proc/stat``; 0 where there is none)."""
+    try:
+        fields = Path("/proc/stat").read_text().split("\n", 1)[0].split()[1:]
+    except OSError:
+        return 0.0
+    user, nice, system, _idle, _iowait, irq, softirq = (int(v) for v in fields[:7])
+    return (user + nice + system + irq + softirq) / os.sysconf("SC_CLK_TCK")
+
+
+def wait_for_quiet(most_cores: float, patience_s: float) -> float:
+    """Wait (at most ``patience_s``) until other processes use under ``most_cores`` cores over 5 s; the use."""
+    deadline = time.monotonic() + patience_s
+    while True:
+        busy, ours = machine_busy_seconds(), cpu_seconds()
+        time.sleep(5)
+        others = (machine_busy_seconds() - busy - (cpu_seconds() - ours)) / 5
+        if others < most_cores or time.monotonic() > deadline:
+            return others
+        print(f"  waiting: other processes use {others:.1f} core(s)", flush=True)
+        time.sleep(10)
+
+
 @contextmanager
 def measured(label: str, pages: int, results: list[dict]):
     load = os.getloadavg()[0]
-    cpu, start = cpu_seconds(), time.perf_counter()
+    busy, cpu, start = machine_busy_seconds(), cpu_seconds(), time.perf_counter()
     row: dict = {"run": label, "pages": pages}
     yield row
     row["wall_s"] = round(time.perf_counter() - start, 2)
     row["cpu_s"] = round(cpu_seconds() - cpu, 1)
+    row["others_cpu_s"] = round(max(machine_busy_seconds() - busy - row["cpu_s"], 0.0), 1)
     row["pages_per_s"] = round(pages / row["wall_s"], 3)
     row["load_avg"] = f"{load:.1f}->{os.getloadavg()[0]:.1f}"
     results.append(row)
-    print(f"  {label}: {row['wall_s']:.1f} s, {row['pages_per_s']:.2f} pages/s, {row['cpu_s']:.0f} CPU s "
-          f"(load average {row['load_avg']})", flush=True)
+    print(f"  {label}: {row['wall_s']:.1f} s, {row['pages_per_s']:.2f} pages/s, {row['cpu_s']:.0f} CPU s; other "
+          f"processes {row['others_cpu_s']:.0f} CPU s (load average {row['load_avg']})", flush=True)
 
 
 def fresh_cache(folder: Path, label: str) -> Path:
@@ -196,11 +222,12 @@ def report(results: list[dict], start_up: list[dict], scans: dict[str, int]) -> 
     print(f"\n{sum(scans.values())} scanned pages ({files} image files, one {scans['scanned-batch.pdf']}-page "
           f"image-only PDF), tesseract {tesseract_version()}, fra+eng, every page read (empty cache), "
           f"{os.cpu_count()} cores")
-    print(f"{'run':<36}{'wall s':>8}{'pages/s':>9}{'CPU s':>8}{'vs 1 process':>14}{'load avg':>12}")
+    print(f"{'run':<36}{'wall s':>8}{'pages/s':>9}{'CPU s':>8}{'vs 1 process':>14}{'others CPU s':>14}"
+          f"{'load avg':>12}")
     for row in results:
         ratio = f"{row['pages_per_s'] / base:.2f}x" if base else "-"
         print(f"{row['run']:<36}{row['wall_s']:>8.1f}{row['pages_per_s']:>9.2f}{row['cpu_s']:>8.0f}{ratio:>14}"
-              f"{row['load_avg']:>12}")
+              f"{row['others_cpu_s']:>14.0f}{row['load_avg']:>12}")
     for item in start_up:
         print(f"existing cluster start-up, excluded above: {item['cluster_s']:.1f} s to start, "
               f"{item['imports_s']:.1f} s to import the flow's modules in the workers")
@@ -215,6 +242,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--batch-pages", type=int, default=0, help="pages per task (0: the flow's default)")
     parser.add_argument("--rounds", type=int, default=1, help="repeat the three runs, alternately")
     parser.add_argument("--runs", default="one,existing,per-run", help="which runs, comma-separated")
+    parser.add_argument("--quiet", type=float, default=0.3, metavar="CORES",
+                        help="before each run, wait until other processes use fewer cores than this")
+    parser.add_argument("--patience", type=float, default=600, help="seconds to wait for that at most")
     parser.add_argument("--out", type=Path, help="keep the scans here (default: a temporary folder)")
     parser.add_argument("--json", type=Path, help="also write the figures here")
     args = parser.parse_args(argv)
@@ -231,12 +261,14 @@ def main(argv: list[str] | None = None) -> int:
     with prefect_test_harness(server_startup_timeout=180):
         print(f"Prefect server and database ready in {warm_up(folder):.1f} s (not timed below)", flush=True)
         for _ in range(args.rounds):
-            if "one" in runs:
-                one_process(folder, pages, results)
-            if "existing" in runs:
-                existing_cluster(folder, pages, args.workers, args.batch_pages, results, start_up)
-            if "per-run" in runs:
-                cluster_per_run(folder, pages, args.workers, args.batch_pages, results)
+            for run in runs:
+                wait_for_quiet(args.quiet, args.patience)
+                if run == "one":
+                    one_process(folder, pages, results)
+                elif run == "existing":
+                    existing_cluster(folder, pages, args.workers, args.batch_pages, results, start_up)
+                elif run == "per-run":
+                    cluster_per_run(folder, pages, args.workers, args.batch_pages, results)
     report(results, start_up, scans)
     if args.json:
         args.json.write_text(json.dumps({"pages": pages, "scans": scans, "runs": results, "start_up": start_up},
