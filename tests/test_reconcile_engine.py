@@ -224,3 +224,38 @@ def test_an_order_sent_twice_under_one_number_counts_in_its_latest_version():
     ledger.invoice("INV-1", ("PO-1", 1, GTIN_A, 12, "4.40"), note="DN-1")
     found = row(ledger.run(), check="quantity")
     assert (found["outcome"], found["qty_ordered"], found["price_ordered"]) == (M, 12, Decimal("4.4"))
+
+
+def test_a_ledger_on_which_polars_streaming_engine_panicked_reconciles():
+    # Found by a random ledger: classifying these rows with polars' default (streaming) engine panicked in a
+    # string expression ("assertion failed: i < self.len()", polars 2.1); the engine collects in memory.
+    from datetime import date, timedelta
+
+    from pipeline.reconcile.engine import reconcile_frames
+    from pipeline.reconcile.frames import lines_frame, packs_frame
+
+    def line(line_id, doc, line_no, seller, buyer, day, gtin, quantity, unit, price=None, **extra):
+        return {"line_id": line_id, "doc_id": line_id, "doc_no": doc, "line_no": line_no, "seller_id": seller,
+                "buyer_id": buyer, "doc_date": date(2026, 1, 1) + timedelta(days=day),
+                "gtin": gtin, "quantity": Decimal(quantity), "unit": unit,
+                "unit_price": None if price is None else Decimal(price), "description": f"item {gtin}", **extra}
+
+    a, b = "3760000000000", "3760000000001"
+    orders = [line(1, "PO-1", 1, 10, 3, 41, b, "3", "KGM", "2.15"), line(2, "PO-3", 1, 11, 3, 79, a, "18", "C62", "8.66"),
+              line(3, "PO-3", 2, 11, 3, 79, b, "20", "C62", "5.63"), line(4, "PO-5", 1, 10, 3, 81, None, "8", "C62", "1.02"),
+              line(5, "PO-5", 2, 10, 3, 81, a, "17", "KGM"), line(6, "PO-5", 3, 10, 3, 81, b, "2", "C62", "1.49"),
+              line(7, "PO-2", 1, 11, 2, 122, None, "12", "CT", "1.48"), line(8, "PO-2", 2, 11, 2, 122, a, "3", "C62", "3.14"),
+              line(9, "PO-4", 1, 10, 2, 106, a, "17", "C62", "6.46"), line(10, "PO-1", 1, 10, 2, 159, a, "17", "KGM")]
+    for row_, seller_item, buyer_item in ((2, "S000", None), (3, "S001", "B01"), (4, "S000", "B00"), (5, "S000", None),
+                                          (6, "S001", None), (7, "S001", "B01"), (8, None, "B00"), (9, "S000", None),
+                                          (10, None, "B00")):
+        orders[row_ - 1].update(seller_item_id=seller_item, buyer_item_id=buyer_item)
+    deliveries = [line(11, "DN-0", 1, 10, 3, 165, a, "3", "KGM", buyer_item_id="B00", ref_line=1, reverse=False),
+                  line(12, "DN-0", 2, 11, 3, 165, b, "20", "C62", seller_item_id="S001", reverse=False)]
+    invoices = [line(13, "INV-0", 1, 11, 3, 200, b, "20", "C62", "6.76", seller_item_id="S001", reverse=False),
+                line(14, "INV-1", 1, 10, 3, 164, a, "16", "PCE", "2.86", seller_item_id="S000", ref_note="DN-0",
+                     reverse=False)]
+    packs = packs_frame([{"item": a, "unit": "CT", "contains": Decimal(12), "base_unit": "PCE"},
+                         {"item": b, "unit": "CT", "contains": Decimal(6), "base_unit": "PCE"}])
+    results = reconcile_frames(lines_frame(orders), lines_frame(deliveries), lines_frame(invoices), packs)
+    assert "units differ (KGM delivered, C62 invoiced) and no pack size converts them" in results["note"].to_list()

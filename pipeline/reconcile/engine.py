@@ -77,7 +77,8 @@ def reconcile_frames(orders: pl.DataFrame, deliveries: pl.DataFrame, invoices: p
         price_rows(i_core),
         order_rows(side, d_core, i_core),
     ], how="diagonal_relaxed")
-    # Lazily, so that polars fuses the column work of these steps into few passes over the rows.
+    # Lazily, so that polars fuses the column work of these steps into few passes over the rows; in memory, since
+    # polars 2.1's streaming engine panics on some of these string expressions (tests/test_reconcile_engine.py).
     tolerances = tolerances_frame() if tolerances is None else tolerances
     rows = (rows.lazy().pipe(resolve).pipe(with_tolerances, tolerances, settings.default_tolerance)
             .pipe(classify).pipe(conform, RESULTS).collect(engine="in-memory"))
