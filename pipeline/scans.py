@@ -109,8 +109,9 @@ def _pdf_pages_without_text(data: bytes) -> int:
 
 def plan_pages(paths: list[Path], max_pages: int = 200) -> list[PageRef]:
     """Every page to OCR among ``paths`` (files that are not scans are left to the ordinary parsers). Pages
-    are counted, not rendered: a PDF page is rendered by whoever reads it (``read_page_batch``, on a worker)."""
-    return [PageRef(str(path), number) for path in paths
+    are counted, not rendered: a PDF page is rendered by whoever reads it (``read_page_batch``, on a worker).
+    Paths are made absolute: a worker elsewhere does not share this process's working directory."""
+    return [PageRef(str(path.absolute()), number) for path in paths
             for number in range(1, page_count(_read(path), max_pages) + 1)]
 
 

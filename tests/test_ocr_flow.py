@@ -102,6 +102,8 @@ def test_pages_are_planned_without_rendering_and_read_in_the_calling_process(tmp
     cover = str(SCANS / "po-fr-fax-with-cover.tif")
     assert refs == [PageRef(cover, 1), PageRef(cover, 2), PageRef(str(SCANS / "po-fr-classic-clean.png"), 1),
                     PageRef(str(IMAGE_ONLY_PDF), 1)]  # the text PDF and the EDIFACT file are not scans
+    monkeypatch.chdir(SCANS)  # a worker on another machine has another working directory
+    assert plan_pages([Path("po-fr-classic-clean.png")]) == [refs[2]]
     monkeypatch.undo()
     reads = read_page_batch([refs[1], refs[3]], options)
     assert [(r.page, r.failure) for r in reads] == [(2, None), (1, None)] and all(r.words > 10 for r in reads)
