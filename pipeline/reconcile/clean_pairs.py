@@ -12,7 +12,8 @@ invoice line and marking settled groups are array operations by position: no has
 A group settles when
 - it has exactly one delivery line and one invoice line, in the same direction (both forward, or a return and a
   credit note), same quantity, same unit, and either the invoice names that delivery note, or the quantity is
-  positive (allocation by date would pair them, whole); the pairing says which;
+  positive (allocation by date would pair them, whole); the pairing says which (a note pair with no positive
+  quantity settles here, as it always has; allocation leaves such lines alone);
 - or, with several lines a side, every line is in a ``delivery note reference`` pair: an invoice line naming
   the note, the only line of the group on either side that matches the other, same quantity, same unit.
 """
