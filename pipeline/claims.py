@@ -20,7 +20,8 @@ from __future__ import annotations
 import os
 import socket
 import uuid
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
 from datetime import datetime, timedelta, timezone
 
 from sqlalchemy import and_, or_, select, text, update
@@ -30,11 +31,23 @@ from pipeline.db.models import Document
 from schemas import Status
 
 RECEIVED = Status.RECEIVED.value
+_WORKING: set[str] = set()  # workers of this process that are in their loop now (see ``working``)
 
 
 def worker_name() -> str:
     """This process's name in leases: host and pid (to tell whether it is still alive), plus a nonce."""
     return f"{socket.gethostname()[:60]}:{os.getpid()}:{uuid.uuid4().hex[:8]}"
+
+
+@contextmanager
+def working(worker: str) -> Iterator[None]:
+    """While inside, ``worker``'s leases are live; after (its loop ended, even by an exception) they count as
+    a dead worker's, so a retry in the same process takes its files at once instead of waiting for the lease."""
+    _WORKING.add(worker)
+    try:
+        yield
+    finally:
+        _WORKING.discard(worker)
 
 
 def begin_write(session: Session) -> None:
@@ -123,7 +136,7 @@ def _alive(worker: str) -> bool:
     except (IndexError, ValueError):
         return True  # not one of ours: trust its lease
     if pid == os.getpid():
-        return True
+        return worker in _WORKING
     try:
         os.kill(pid, 0)
     except ProcessLookupError:

@@ -20,7 +20,7 @@ from pipeline.cli_web import register as register_web
 from pipeline.mailbox import MailboxError, fetch_mail
 from pipeline.process import Outcome
 from pipeline.replay import replay, replay_json
-from pipeline.run import RunReport, leftover_ids, list_files, process_batch, receive_files
+from pipeline.run import RunReport, list_files, process_waiting, receive_files, waiting
 from pipeline.settings import Settings
 
 app = typer.Typer(help="ADV intake: orders, invoices and delivery notes into one validated order database.",
@@ -44,9 +44,10 @@ def init() -> None:
 @app.command()
 def ingest(
     paths: Annotated[Optional[list[Path]], typer.Argument(help="files or folders (default: the inbox)")] = None,
+    workers: Annotated[int, typer.Option("--workers", "-w", min=1, help="worker processes for a big backlog")] = 1,
     as_json: Annotated[bool, typer.Option("--json", help="print the counts as JSON")] = False,
 ) -> None:
-    """Receive files (raw bytes stored first), process them, print how many ended in each state."""
+    """Receive files (raw bytes stored first), process every file waiting, print how many ended in each state."""
     context = open_context()
     try:
         files = list_files(context, paths or [])
@@ -55,12 +56,20 @@ def ingest(
         raise typer.Exit(EXIT_USAGE) from None
     with progress_bar() as progress:
         task = progress.add_task("receiving", total=len(files))
-        report, new_ids = receive_files(context, files, progress=lambda n: progress.advance(task, n))
-        ids = sorted(set(new_ids) | set(leftover_ids(context)))
-        task = progress.add_task("processing", total=len(ids))
-        report.merge(process_batch(context, ids, progress=lambda n: progress.advance(task, n)))
+        report, _new = receive_files(context, files, progress=lambda n: progress.advance(task, n))
+        task = progress.add_task(f"processing ({workers} worker{'s' if workers > 1 else ''})",
+                                 total=waiting(context))
+        report.merge(process_waiting(context, workers, progress=lambda n: _advance(progress, task, n)))
     _print_report(report, as_json)
     raise typer.Exit(EXIT_REVIEW if report.needs_attention else EXIT_OK)
+
+
+def _advance(progress, task, n: int) -> None:
+    """Attachments join the backlog as files are opened: the total grows with them."""
+    progress.advance(task, n)
+    current = progress.tasks[task]
+    if current.total is not None and current.completed > current.total:
+        progress.update(task, total=current.completed)
 
 
 @app.command(name="fetch-mail")

@@ -11,7 +11,8 @@ from __future__ import annotations
 
 import logging
 from collections import Counter, deque
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 
 from sqlalchemy import func, select
@@ -24,8 +25,9 @@ from pipeline.audit import record
 from pipeline.db.models import Document, EnvelopeKey, FindingRow
 from pipeline.history import DatabaseHistory
 from pipeline.load import load_document
-from pipeline.process import Outcome, process
+from pipeline.process import Outcome
 from pipeline.raw_store import RawStore
+from pipeline.sandbox import Sandbox, for_this_thread
 from pipeline.settings import Settings
 from pipeline.timings import record_timings
 from pipeline.validation import ValidationContext
@@ -59,26 +61,38 @@ class Worker:
     progress: Progress | None = None
     name: str = field(default_factory=claims.worker_name)
     counts: Counter[str] = field(default_factory=Counter)
+    sandbox: Sandbox | None = None  # reads each file within the limits (pipeline/limits.py)
 
     def process(self, document_ids: Iterable[int]) -> Counter[str]:
         """These files (and the attachments found in them), unless another worker has or had them."""
         queue = deque(document_ids)
-        while queue:
-            batch = [queue.popleft() for _ in range(min(self.settings.claim_batch, len(queue)))]
-            queue.extend(self._run(self._claim(batch)))
+        with claims.working(self.name), self._reading():
+            while queue:
+                batch = [queue.popleft() for _ in range(min(self.settings.claim_batch, len(queue)))]
+                queue.extend(self._run(self._claim(batch)))
         return self.counts
 
     def drain(self, limit: int | None = None) -> Counter[str]:
         """Every file waiting, whoever received it, until none is left unclaimed (or ``limit`` files are done)."""
         done = 0
-        while limit is None or done < limit:
-            size = self.settings.claim_batch if limit is None else min(self.settings.claim_batch, limit - done)
-            won = self._claim(None, size)
-            if not won:
-                break
-            done += len(won)
-            self._run(won)  # attachments are received, unclaimed: the next claim takes them
+        with claims.working(self.name), self._reading():
+            while limit is None or done < limit:
+                size = self.settings.claim_batch if limit is None else min(self.settings.claim_batch, limit - done)
+                won = self._claim(None, size)
+                if not won:
+                    break
+                done += len(won)
+                self._run(won)  # attachments are received, unclaimed: the next claim takes them
         return self.counts
+
+    @contextmanager
+    def _reading(self) -> Iterator[None]:
+        """The thread's sandbox for the length of one loop (its child process outlives the loop, for the next)."""
+        self.sandbox = for_this_thread(self.settings)
+        try:
+            yield
+        finally:
+            self.sandbox = None
 
     def _claim(self, among: list[int] | None, size: int | None = None) -> list[int]:
         with self.sessions() as session:
@@ -101,14 +115,13 @@ class Worker:
             root = session.get(Document, document_id)
             try:
                 checks = self.validation(session)
-                outcome = process(self.store.get(root.sha256), context=checks,
-                                  max_bytes=self.settings.max_document_bytes)
+                outcome = self.sandbox.process(self.store.get(root.sha256), checks)
                 session.commit()  # end the reads of the stages: the write below starts a transaction of its own
                 if not claims.take_for_writing(session, document_id, self.name):
                     session.rollback()
                     log.warning("document %s: lease lost to another worker; its outcome is theirs", document_id)
                     return []
-                counts = write_outcome(session, root, outcome, self.settings.user, checks)
+                counts = write_outcome(session, root, outcome, self.settings.user, checks, self.name)
                 acknowledge(session, root.id, self.settings, self.store, self.settings.user)  # into the outbox
                 children = _receive_attachments(session, self.store, root, outcome, self.settings.user)
                 session.commit()
@@ -134,10 +147,10 @@ def process_documents(
 
 
 def write_outcome(session: Session, root: Document, outcome: Outcome, actor: str,
-                  checks: ValidationContext | None = None) -> Counter[str]:
+                  checks: ValidationContext | None = None, worker: str | None = None) -> Counter[str]:
     """Children, findings, duplicates, loads and audit rows for one processed file (no commit)."""
     counts: Counter[str] = Counter()
-    record_timings(session, root.id, outcome.timings)  # for adv stats; replaces those of an earlier run
+    record_timings(session, root.id, outcome.timings, worker)  # for adv stats; replaces those of an earlier run
     root.format = outcome.format
     known = _claim_envelope_keys(session, root.id, outcome)
     if outcome.parse and outcome.parse.envelope_keys and all(k in known for k in outcome.parse.envelope_keys):

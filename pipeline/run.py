@@ -8,8 +8,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from pipeline.context import Context
-from pipeline.ingest import pending_ids, process_documents
+from pipeline.ingest import backlog, pending_ids, process_documents
 from pipeline.intake import discover, receive
+from pipeline.workers import process_backlog
 
 Progress = Callable[[int], None]
 
@@ -77,3 +78,17 @@ def list_files(context: Context, paths: Sequence[Path]) -> list[Path]:
 def leftover_ids(context: Context) -> list[int]:
     with context.sessions() as session:
         return pending_ids(session)
+
+
+def waiting(context: Context) -> int:
+    """Files received and not processed yet (whoever received them)."""
+    with context.sessions() as session:
+        return backlog(session)
+
+
+def process_waiting(context: Context, workers: int = 1, progress: Progress | None = None) -> RunReport:
+    """Process every file waiting, with ``workers`` local processes (``pipeline/workers.py``)."""
+    report = RunReport()
+    report.states, problems = process_backlog(context, workers, progress)
+    report.errors.extend(problems)
+    return report

@@ -98,6 +98,23 @@ class Sandbox:
                 self._child = None
 
 
+_threads = threading.local()
+
+
+def for_this_thread(settings: Settings) -> Sandbox:
+    """This thread's sandbox for the limits of ``settings``, started once and reused by every loop that runs
+    in the thread (Prefect tasks, review retries, one test after another): the child's imports and spaCy's
+    model load once per thread, not once per batch. Its child stops when the thread ends, or at exit."""
+    sandboxes: dict[tuple[Limits, bool], Sandbox] | None = getattr(_threads, "sandboxes", None)
+    if sandboxes is None:
+        sandboxes = _threads.sandboxes = {}
+    key = (Limits.from_settings(settings), settings.isolate)
+    if key not in sandboxes:
+        sandboxes[key] = Sandbox(settings)
+        weakref.finalize(threading.current_thread(), sandboxes[key].close)
+    return sandboxes[key]
+
+
 class _RaisedInChild(Exception):
     def __init__(self, error: BaseException) -> None:
         self.error = error
@@ -216,6 +233,8 @@ def _answer(history, name: str, args: tuple) -> tuple[str, object]:
 
 
 @atexit.register  # after multiprocessing's own exit handler is registered, so it runs before it (LIFO)
-def _stop_children() -> None:
+def stop_children() -> None:
+    """Stop every sandbox child of this process (at exit; and by a worker process before it returns, since
+    multiprocessing waits for a process's children before its own exit handlers would run)."""
     for child in list(_live):
         child.kill()

@@ -156,3 +156,22 @@ def test_processes_claiming_at_the_same_time_never_win_the_same_file(context, da
     every = [document_id for batch in won for document_id in batch]
     assert sorted(every) == ids  # each file won exactly once
     assert sum(1 for batch in won if batch) >= 3  # and the work was really shared
+
+
+def test_a_worker_stopped_by_an_error_leaves_its_files_to_the_next_one_at_once(context, tmp_path, monkeypatch):
+    ids = receive_orders(context, tmp_path / "in", 3)
+    real_renew = claims.renew
+
+    def database_gone(*args):
+        raise ConnectionError("the database went away")
+
+    monkeypatch.setattr(claims, "renew", database_gone)
+    first = worker(context)
+    try:
+        first.process(ids)
+    except ConnectionError:
+        pass
+    with context.sessions() as session:
+        assert {session.get(Document, i).claimed_by for i in ids} == {first.name}  # leased, lease not over
+    monkeypatch.setattr(claims, "renew", real_renew)
+    assert worker(context).drain() == Counter({"loaded": 3})  # the same process: no wait for the lease

@@ -10,6 +10,7 @@ from edifact_builders import GTIN_A, interchange, order_body
 from sqlalchemy import func, select
 
 from pipeline import ingest as ingest_module
+from pipeline.context import Context
 from pipeline.db.models import AuditEvent, Document, FindingRow, Order, OrderLine, PartyRow
 from pipeline.run import leftover_ids, list_files, process_batch, receive_files
 
@@ -147,6 +148,7 @@ def test_attachments_become_child_documents_processed_in_the_same_run(context, t
     from parsers import registry
 
     monkeypatch.setattr(registry, "PARSERS", [*registry.PARSERS, _BundleParser()])
+    context = Context(context.settings.model_copy(update={"isolate": False}))  # the patch lives in this process
     bundle = b"BUNDLE\n\n--\n" + interchange(order_body()).encode() + b"\n--\n" + b"not a document"
     (tmp_path / "in").mkdir()
     (tmp_path / "in" / "mail.bundle").write_bytes(bundle)

@@ -1,0 +1,93 @@
+"""Processing the backlog of received files, with one worker or several local worker processes.
+
+``adv ingest --workers N`` starts N processes on this machine; each runs the same claim loop as a Prefect task
+or a worker on another machine (``pipeline.ingest.Worker``), so they share the backlog through leases and never
+do a file twice. Processes, not threads: parsing and extraction are Python, and one interpreter runs one thread
+of Python at a time. The parent only shows progress and adds up the counts.
+
+A worker process that dies (killed, out of memory) costs only time: its files stay ``received`` with its lease,
+and since its process is gone the next claim on this machine takes them at once — the parent drains what is left
+itself before it reports.
+"""
+
+from __future__ import annotations
+
+import logging
+import multiprocessing
+import queue as queues
+from collections import Counter
+from collections.abc import Callable
+
+from pipeline.context import Context
+from pipeline.ingest import Worker
+from pipeline.sandbox import stop_children
+from pipeline.settings import Settings
+
+log = logging.getLogger(__name__)
+Progress = Callable[[int], None]
+POLL_SECONDS = 0.5
+
+
+def worker_for(context: Context, progress: Progress | None = None) -> Worker:
+    return Worker(context.sessions, context.store, context.settings, context.validation_context, progress)
+
+
+def process_backlog(context: Context, workers: int = 1, progress: Progress | None = None
+                    ) -> tuple[Counter[str], list[str]]:
+    """Process every received file with ``workers`` processes; returns the count of final states and the
+    problems of workers that stopped early (their files were finished by the others or by this process)."""
+    if workers <= 1:
+        return worker_for(context, progress).drain(), []
+    counts, problems = _run_processes(context.settings, workers, progress)
+    counts.update(worker_for(context, progress).drain())  # whatever a dead worker left behind
+    return counts, problems
+
+
+def _run_processes(settings: Settings, workers: int, progress: Progress | None) -> tuple[Counter[str], list[str]]:
+    spawn = multiprocessing.get_context("spawn")  # a fresh interpreter: no inherited threads, engines or locks
+    messages = spawn.Queue()
+    # not daemonic: a worker starts its own child to read files within the limits (pipeline/sandbox.py)
+    processes = [spawn.Process(target=_worker_main, args=(settings, messages), name=f"adv-worker-{n + 1}")
+                 for n in range(workers)]
+    for process in processes:
+        process.start()
+    counts: Counter[str] = Counter()
+    problems: list[str] = []
+    finished: set[int] = set()
+    while len(finished) < len(processes):
+        try:
+            kind, pid, value = messages.get(timeout=POLL_SECONDS)
+        except queues.Empty:
+            for process in processes:
+                if not process.is_alive() and process.pid not in finished:
+                    finished.add(process.pid)
+                    problems.append(f"{process.name} stopped (exit code {process.exitcode}) before it finished")
+            continue
+        if kind == "done" and progress:
+            progress(value)
+        elif kind == "counts":
+            counts.update(value)
+            finished.add(pid)
+        elif kind == "error":
+            problems.append(value)
+            finished.add(pid)
+    for process in processes:
+        process.join(timeout=10)
+    return counts, problems
+
+
+def _worker_main(settings: Settings, messages) -> None:
+    """One worker process: drain the backlog, reporting each file done, then the counts."""
+    import os
+
+    pid = os.getpid()
+    context = Context(settings)
+    try:
+        counts = worker_for(context, lambda n: messages.put(("done", pid, n))).drain()
+        messages.put(("counts", pid, dict(counts)))
+    except Exception as exc:  # noqa: BLE001 - the parent reports it; the files go to the other workers
+        log.exception("worker %s stopped", pid)
+        messages.put(("error", pid, f"worker {pid} stopped: {type(exc).__name__}: {exc}"))
+    finally:
+        stop_children()
+        context.engine.dispose()
