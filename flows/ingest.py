@@ -14,7 +14,7 @@ from prefect.task_runners import ThreadPoolTaskRunner
 from sqlalchemy.exc import DBAPIError, OperationalError
 
 from pipeline.context import Context
-from pipeline.run import RunReport, leftover_ids, list_files, process_batch, receive_files
+from pipeline.run import RunReport, list_files, process_some, receive_files, waiting
 from pipeline.settings import Settings
 
 RETRIES = 2
@@ -23,6 +23,7 @@ RETRY_DELAY_SECONDS = 10
 # means a task never waits for one (and the work is mostly Python, so more threads would not help).
 TASK_THREADS = 4
 STATES = ("loaded", "needs_review", "rejected", "duplicate")
+MAX_ROUNDS = 10  # attachments found in one round are done in the next; a mail in a zip in a mail is three
 
 
 @cache
@@ -68,10 +69,11 @@ def receive_files_task(paths: list[str]) -> tuple[RunReport, list[int]]:
     return receive_files(get_context(), [Path(path) for path in paths])
 
 
-@task(**_retry_policy)
-def process_task(document_ids: list[int]) -> RunReport:
-    """Run every stage on a batch of received files (safe to repeat: finished files are skipped)."""
-    return process_batch(get_context(), document_ids)
+@task(**_retry_policy, task_run_name="process up to {limit} files")
+def process_task(limit: int) -> RunReport:
+    """Claim and process up to ``limit`` waiting files (safe to repeat: a written file is never done again, and
+    the files of an attempt that failed are taken again at once)."""
+    return process_some(get_context(), limit)
 
 
 @flow(name="ingest", task_runner=ThreadPoolTaskRunner(max_workers=TASK_THREADS))
@@ -81,14 +83,20 @@ def ingest(paths: list[str] | None = None, batch_size: int | None = None) -> dic
     size = batch_size or context.settings.batch_size
     files = [str(path) for path in list_files(context, [Path(path) for path in paths or []])]
 
-    report, new_ids = RunReport(), []
-    for batch_report, ids in receive_files_task.map(_batches(files, size)).result():
+    report = RunReport()
+    for batch_report, _ids in receive_files_task.map(_batches(files, size)).result():
         report.merge(batch_report)
-        new_ids.extend(ids)
-    # Files a crashed run left in `received` are finished too.
-    pending = sorted(set(new_ids) | set(leftover_ids(context)))
-    for batch_report in process_task.map(_batches(pending, size)).result():
-        report.merge(batch_report)
+    # Every file waiting is done: this run's, a crashed run's, attachments. Tasks claim their share through
+    # leases, so other runs of this flow (other workers, other machines) can drain the same backlog.
+    for _round in range(MAX_ROUNDS):
+        pending = waiting(context)
+        if not pending:
+            break
+        done = process_task.map([size] * -(-pending // size)).result()
+        for batch_report in done:
+            report.merge(batch_report)
+        if not any(batch_report.files_processed for batch_report in done):
+            break  # what is left is leased to workers elsewhere
 
     summary = report.as_dict()
     level = logging.WARNING if report.needs_attention else logging.INFO

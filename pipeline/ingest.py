@@ -60,7 +60,8 @@ class Worker:
     validation: Validation
     progress: Progress | None = None
     name: str = field(default_factory=claims.worker_name)
-    counts: Counter[str] = field(default_factory=Counter)
+    counts: Counter[str] = field(default_factory=Counter)  # business documents (or files) by final state
+    files: int = 0  # files whose outcome this worker wrote
     sandbox: Sandbox | None = None  # reads each file within the limits (pipeline/limits.py)
 
     def process(self, document_ids: Iterable[int]) -> Counter[str]:
@@ -125,10 +126,12 @@ class Worker:
                 acknowledge(session, root.id, self.settings, self.store, self.settings.user)  # into the outbox
                 children = _receive_attachments(session, self.store, root, outcome, self.settings.user)
                 session.commit()
+                self.files += 1
             except Exception as exc:  # noqa: BLE001 - the batch must go on; the file goes to review
                 session.rollback()
                 log.exception("processing document %s failed", document_id)
                 counts = _park(self.sessions, document_id, self.name, exc, self.settings.user)
+                self.files += bool(counts)
                 children = []
         self.counts.update(counts)
         return children

@@ -8,9 +8,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from pipeline.context import Context
-from pipeline.ingest import backlog, pending_ids, process_documents
+from pipeline.ingest import backlog, pending_ids
 from pipeline.intake import discover, receive
-from pipeline.workers import process_backlog
+from pipeline.workers import process_backlog, worker_for
 
 Progress = Callable[[int], None]
 
@@ -20,6 +20,7 @@ class RunReport:
     files_seen: int = 0
     files_new: int = 0
     already_received: int = 0  # same bytes as an earlier file: nothing written
+    files_processed: int = 0  # files (and attachments) whose outcome this run wrote
     states: Counter[str] = field(default_factory=Counter)
     errors: list[str] = field(default_factory=list)  # files that could not even be read
 
@@ -27,6 +28,7 @@ class RunReport:
         self.files_seen += other.files_seen
         self.files_new += other.files_new
         self.already_received += other.already_received
+        self.files_processed += other.files_processed
         self.states.update(other.states)
         self.errors.extend(other.errors)
         return self
@@ -34,7 +36,8 @@ class RunReport:
     def as_dict(self) -> dict:
         """The stable JSON form (``adv ingest --json`` and the Prefect flow's result)."""
         return {"files_seen": self.files_seen, "files_new": self.files_new,
-                "already_received": self.already_received, "states": dict(self.states), "errors": list(self.errors)}
+                "already_received": self.already_received, "files_processed": self.files_processed,
+                "states": dict(self.states), "errors": list(self.errors)}
 
     @property
     def needs_attention(self) -> bool:
@@ -65,10 +68,15 @@ def receive_files(context: Context, files: Iterable[Path], channel: str = "file"
 
 
 def process_batch(context: Context, document_ids: Sequence[int], progress: Progress | None = None) -> RunReport:
-    report = RunReport()
-    report.states = process_documents(context.sessions, context.store, context.settings, document_ids,
-                                      context.validation_context, progress)
-    return report
+    """These files and the attachments found in them (those another worker has or had are skipped)."""
+    worker = worker_for(context, progress)
+    return RunReport(states=worker.process(document_ids), files_processed=worker.files)
+
+
+def process_some(context: Context, limit: int) -> RunReport:
+    """Up to ``limit`` waiting files, whoever received them (a Prefect task's share of the backlog)."""
+    worker = worker_for(context)
+    return RunReport(states=worker.drain(limit), files_processed=worker.files)
 
 
 def list_files(context: Context, paths: Sequence[Path]) -> list[Path]:
@@ -88,7 +96,5 @@ def waiting(context: Context) -> int:
 
 def process_waiting(context: Context, workers: int = 1, progress: Progress | None = None) -> RunReport:
     """Process every file waiting, with ``workers`` local processes (``pipeline/workers.py``)."""
-    report = RunReport()
-    report.states, problems = process_backlog(context, workers, progress)
-    report.errors.extend(problems)
-    return report
+    states, files, problems = process_backlog(context, workers, progress)
+    return RunReport(files_processed=files, states=states, errors=problems)

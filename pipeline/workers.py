@@ -33,17 +33,20 @@ def worker_for(context: Context, progress: Progress | None = None) -> Worker:
 
 
 def process_backlog(context: Context, workers: int = 1, progress: Progress | None = None
-                    ) -> tuple[Counter[str], list[str]]:
-    """Process every received file with ``workers`` processes; returns the count of final states and the
-    problems of workers that stopped early (their files were finished by the others or by this process)."""
-    if workers <= 1:
-        return worker_for(context, progress).drain(), []
-    counts, problems = _run_processes(context.settings, workers, progress)
-    counts.update(worker_for(context, progress).drain())  # whatever a dead worker left behind
-    return counts, problems
+                    ) -> tuple[Counter[str], int, list[str]]:
+    """Process every received file with ``workers`` processes; returns the count of final states, the number of
+    files done, and the problems of workers that stopped early (the others, or this process, did their files)."""
+    last = worker_for(context, progress)
+    if workers > 1:
+        counts, files, problems = _run_processes(context.settings, workers, progress)
+    else:
+        counts, files, problems = Counter(), 0, []
+    counts.update(last.drain())  # all of it with one worker; whatever a dead worker left behind with several
+    return counts, files + last.files, problems
 
 
-def _run_processes(settings: Settings, workers: int, progress: Progress | None) -> tuple[Counter[str], list[str]]:
+def _run_processes(settings: Settings, workers: int, progress: Progress | None
+                   ) -> tuple[Counter[str], int, list[str]]:
     spawn = multiprocessing.get_context("spawn")  # a fresh interpreter: no inherited threads, engines or locks
     messages = spawn.Queue()
     # not daemonic: a worker starts its own child to read files within the limits (pipeline/sandbox.py)
@@ -52,8 +55,7 @@ def _run_processes(settings: Settings, workers: int, progress: Progress | None) 
     for process in processes:
         process.start()
     counts: Counter[str] = Counter()
-    problems: list[str] = []
-    finished: set[int] = set()
+    files, problems, finished = 0, [], set()
     while len(finished) < len(processes):
         try:
             kind, pid, value = messages.get(timeout=POLL_SECONDS)
@@ -66,14 +68,15 @@ def _run_processes(settings: Settings, workers: int, progress: Progress | None) 
         if kind == "done" and progress:
             progress(value)
         elif kind == "counts":
-            counts.update(value)
+            counts.update(value["states"])
+            files += value["files"]
             finished.add(pid)
         elif kind == "error":
             problems.append(value)
             finished.add(pid)
     for process in processes:
         process.join(timeout=10)
-    return counts, problems
+    return counts, files, problems
 
 
 def _worker_main(settings: Settings, messages) -> None:
@@ -83,8 +86,9 @@ def _worker_main(settings: Settings, messages) -> None:
     pid = os.getpid()
     context = Context(settings)
     try:
-        counts = worker_for(context, lambda n: messages.put(("done", pid, n))).drain()
-        messages.put(("counts", pid, dict(counts)))
+        worker = worker_for(context, lambda n: messages.put(("done", pid, n)))
+        worker.drain()
+        messages.put(("counts", pid, {"states": dict(worker.counts), "files": worker.files}))
     except Exception as exc:  # noqa: BLE001 - the parent reports it; the files go to the other workers
         log.exception("worker %s stopped", pid)
         messages.put(("error", pid, f"worker {pid} stopped: {type(exc).__name__}: {exc}"))

@@ -76,7 +76,7 @@ def test_the_flow_ingests_the_inbox_in_batches_and_counts_each_state(flows_inges
 
     two_orders_and_a_broken_one(Path(adv_env["ADV_INBOX"]))
     result = flows_ingest.ingest(batch_size=2)
-    assert result == {"files_seen": 3, "files_new": 3, "already_received": 0,
+    assert result == {"files_seen": 3, "files_new": 3, "already_received": 0, "files_processed": 3,
                       "states": {"loaded": 2, "needs_review": 1}, "errors": []}
     assert count(Order) == 2
     report = Artifact.get("ingest-report")
@@ -107,9 +107,15 @@ def test_files_a_crashed_run_left_received_are_finished(flows_ingest, adv_env):
     assert result["states"] == {"loaded": 1}
 
 
+def flows_ingest_module() -> ModuleType:
+    from flows import ingest as module
+
+    return module
+
+
 def fail_first_call(monkeypatch: pytest.MonkeyPatch, error: Exception) -> list[int]:
     """Make processing raise ``error`` on its first call only; returns the list of calls made."""
-    calls, real = [], pipeline.run.process_documents
+    calls, real = [], flows_ingest_module().process_some
 
     def flaky(*args, **kwargs):
         calls.append(1)
@@ -117,7 +123,7 @@ def fail_first_call(monkeypatch: pytest.MonkeyPatch, error: Exception) -> list[i
             raise error
         return real(*args, **kwargs)
 
-    monkeypatch.setattr(pipeline.run, "process_documents", flaky)
+    monkeypatch.setattr(flows_ingest_module(), "process_some", flaky)
     return calls
 
 
