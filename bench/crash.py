@@ -52,14 +52,19 @@ DEFAULT_DATABASE = "postgresql+psycopg://postgres@127.0.0.1:5432/test"
 LOADED_TABLES = (Order, InvoiceRow, DeliveryNoteRow, OrderResponseRow)
 
 
-def make_batch(folder: Path, count: int) -> list[Path]:
-    """The sample files, then distinct copies of those that are cheap to read (no OCR), up to ``count``."""
+COPYABLE = (".edi", ".eml", ".pdf", ".xml")  # formats copied with other bytes (scans are not: a copy means OCR)
+
+
+def make_batch(folder: Path, count: int, copy: tuple[str, ...] = COPYABLE) -> list[Path]:
+    """The sample files, then distinct copies of those that are cheap to read (no OCR), up to ``count``.
+
+    ``copy`` narrows the copies to some formats (".edi" alone makes a batch that is fast to process)."""
     originals = list(discover([ROOT / "samples"], DEFAULT_IGNORE))
     folder.mkdir(parents=True)
     made = []
     for n, path in enumerate(originals[:count]):
         made.append(_write(folder / f"{n:05d}-{path.name}", path.read_bytes()))
-    copyable = [path for path in originals if path.suffix.lower() in {".edi", ".eml", ".pdf", ".xml"}]
+    copyable = [path for path in originals if path.suffix.lower() in copy]
     for n in range(len(made), count):
         path = copyable[n % len(copyable)]
         made.append(_write(folder / f"{n:05d}-{path.name}", _variant(path, n)))
