@@ -62,7 +62,7 @@ class Worker:
     name: str = field(default_factory=claims.worker_name)
     counts: Counter[str] = field(default_factory=Counter)  # business documents (or files) by final state
     files: int = 0  # files whose outcome this worker wrote
-    sandbox: Sandbox | None = None  # reads each file within the limits (pipeline/limits.py)
+    sandbox: Sandbox | None = None  # reads each file within the limits (pipeline/limits.py); default: the thread's
 
     def process(self, document_ids: Iterable[int]) -> Counter[str]:
         """These files (and the attachments found in them), unless another worker has or had them."""
@@ -88,12 +88,13 @@ class Worker:
 
     @contextmanager
     def _reading(self) -> Iterator[None]:
-        """The thread's sandbox for the length of one loop (its child process outlives the loop, for the next)."""
-        self.sandbox = for_this_thread(self.settings)
+        """The sandbox given, or the thread's (its child process outlives the loop, for the next one)."""
+        given = self.sandbox
+        self.sandbox = given or for_this_thread(self.settings)
         try:
             yield
         finally:
-            self.sandbox = None
+            self.sandbox = given
 
     def _claim(self, among: list[int] | None, size: int | None = None) -> list[int]:
         with self.sessions() as session:

@@ -4,12 +4,15 @@ files after it are read as usual; within the limits, the sandbox gives what proc
 from __future__ import annotations
 
 import io
+import json
 import os
 import resource
 import signal
 import subprocess
+import sys
 import time
 import zlib
+from collections import Counter
 from datetime import date
 from pathlib import Path
 
@@ -20,7 +23,7 @@ from PIL import Image
 from sqlalchemy import select
 
 from pipeline.db.models import Document, FindingRow
-from pipeline.ingest import write_outcome
+from pipeline.ingest import Worker
 from pipeline.intake import receive
 from pipeline.limits import Limits, read_within_limits
 from pipeline.masterdata.importer import import_files
@@ -258,7 +261,7 @@ def test_within_the_limits_the_sandbox_gives_what_process_gives(context):
 
 
 def test_a_stopped_file_is_queued_with_its_code_while_the_rest_of_the_batch_loads(context, tmp_path):
-    """What ingestion does with the sandbox: each outcome written as usual, one transaction per file."""
+    """What ingestion does with the sandbox: a worker reads each file in it and writes each outcome as usual."""
     files = [edi("PO-1", "R1"), b"HANG " + str(tmp_path / "pid").encode(),
              edi("PO-2", "R2")]
     settings = context.settings.model_copy(update={"processing_timeout_seconds": 5})
@@ -266,15 +269,27 @@ def test_a_stopped_file_is_queued_with_its_code_while_the_rest_of_the_batch_load
         ids = [receive(session, context.store, data, f"file-{n}", "test", "tester").document_id
                for n, data in enumerate(files)]
     with Sandbox(settings, work=hostile) as sandbox:
-        for document_id in ids:
-            with context.sessions() as session:
-                root = session.get(Document, document_id)
-                checks = context.validation_context(session)
-                write_outcome(session, root, sandbox.process(context.store.get(root.sha256), checks), "tester",
-                              checks)
-                session.commit()
+        worker = Worker(context.sessions, context.store, settings, context.validation_context, sandbox=sandbox)
+        assert worker.process(ids) == Counter({"loaded": 2, "needs_review": 1})
     with context.sessions() as session:
         states = [session.get(Document, document_id).state for document_id in ids]
         assert states == ["loaded", "needs_review", "loaded"]
         finding = session.scalars(select(FindingRow).where(FindingRow.document_id == ids[1])).one()
         assert finding.code == "PROCESSING_TIMEOUT" and finding.severity == "error"
+
+
+def test_adv_ingest_stops_a_compression_bomb_and_loads_the_rest(adv_env, tmp_path):
+    """End to end, with the real sandbox of a real command: the bomb is queued for memory, the orders load."""
+    inbox = tmp_path / "drop"
+    inbox.mkdir()
+    (inbox / "a-order.edi").write_bytes(edi("PO-1", "R1"))
+    (inbox / "b-bomb.pdf").write_bytes(bomb_pdf(1024))  # 1 GiB once inflated
+    (inbox / "c-order.edi").write_bytes(edi("PO-2", "R2"))
+    env = {**os.environ, **adv_env, "ADV_PROCESSING_MEMORY_MB": "512"}
+    result = subprocess.run([str(Path(sys.executable).with_name("adv")), "ingest", "--json", str(inbox)], env=env,
+                            capture_output=True, text=True, timeout=600)
+    assert result.returncode == 1, result.stderr  # one file needs review
+    assert json.loads(result.stdout)["states"] == {"loaded": 2, "needs_review": 1}
+    listing = subprocess.run([str(Path(sys.executable).with_name("adv")), "exceptions", "list", "--json"], env=env,
+                             capture_output=True, text=True, timeout=120)
+    assert "PROCESSING_MEMORY" in listing.stdout
