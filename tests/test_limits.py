@@ -23,7 +23,7 @@ from PIL import Image
 from sqlalchemy import select
 
 from pipeline.db.models import Document, FindingRow
-from pipeline.ingest import Worker
+from pipeline.ingest import Worker, write_outcome
 from pipeline.intake import receive
 from pipeline.limits import Limits, read_within_limits
 from pipeline.masterdata.importer import import_files
