@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+from datetime import datetime, timezone
 from functools import cache
 from pathlib import Path
 from typing import Any
@@ -16,6 +17,7 @@ from sqlalchemy.exc import DBAPIError, OperationalError
 from pipeline.context import Context
 from pipeline.run import RunReport, list_files, process_some, receive_files, waiting
 from pipeline.settings import Settings
+from pipeline.workload import stage_figures
 
 RETRIES = 2
 RETRY_DELAY_SECONDS = 10
@@ -80,6 +82,7 @@ def process_task(limit: int) -> RunReport:
 def ingest(paths: list[str] | None = None, batch_size: int | None = None) -> dict[str, Any]:
     """Receive the files under ``paths`` (default: the inbox), process every pending file, report counts."""
     context = get_context()
+    started = datetime.now(timezone.utc)
     size = batch_size or context.settings.batch_size
     files = [str(path) for path in list_files(context, [Path(path) for path in paths or []])]
 
@@ -101,9 +104,20 @@ def ingest(paths: list[str] | None = None, batch_size: int | None = None) -> dic
     summary = report.as_dict()
     level = logging.WARNING if report.needs_attention else logging.INFO
     get_run_logger().log(level, _one_line(summary))
-    create_markdown_artifact(key="ingest-report", markdown=_markdown(summary),
-                             description="Files received and documents by final state")
+    create_markdown_artifact(key="ingest-report", markdown=_markdown(summary) + _stage_table(context, started),
+                             description="Files received, documents by final state, time per stage")
     return summary
+
+
+def _stage_table(context, started: datetime) -> str:
+    """Time per stage of the files finished since the run started (by any worker), as in ``adv stats``."""
+    with context.sessions() as session:
+        figures = stage_figures(session, started)
+    if not figures:
+        return ""
+    rows = "\n".join(f"| {f.stage} | {f.files} | {f.mean:.3f} | {f.p95:.3f} | {f.max:.3f} |" for f in figures)
+    return ("\n\n## Time per stage (seconds, files finished since the run started)\n\n"
+            f"| stage | files | mean | p95 | max |\n| --- | ---: | ---: | ---: | ---: |\n{rows}")
 
 
 def _batches(items: list, size: int) -> list[list]:

@@ -81,6 +81,7 @@ def test_the_flow_ingests_the_inbox_in_batches_and_counts_each_state(flows_inges
     assert count(Order) == 2
     report = Artifact.get("ingest-report")
     assert "| documents loaded | 2 |" in report.data and "| documents needs_review | 1 |" in report.data
+    assert "| parse | 3 |" in report.data  # time per stage of the run's three files
 
 
 @pytest.mark.prefect
