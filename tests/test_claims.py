@@ -16,7 +16,7 @@ from pipeline import claims
 from pipeline.context import Context
 from pipeline.db.models import AuditEvent, Document, Order
 from pipeline.ingest import Worker
-from pipeline.run import list_files, receive_files
+from pipeline.run import list_files, process_waiting, receive_files
 from pipeline.settings import Settings
 from schemas import Status
 
@@ -175,3 +175,12 @@ def test_a_worker_stopped_by_an_error_leaves_its_files_to_the_next_one_at_once(c
         assert {session.get(Document, i).claimed_by for i in ids} == {first.name}  # leased, lease not over
     monkeypatch.setattr(claims, "renew", real_renew)
     assert worker(context).drain() == Counter({"loaded": 3})  # the same process: no wait for the lease
+
+
+def test_worker_processes_drain_the_backlog_together(context, tmp_path):
+    receive_orders(context, tmp_path / "in", 30)
+    report = process_waiting(context, workers=2)
+    assert report.states == {"loaded": 30} and report.files_processed == 30 and report.errors == []
+    with context.sessions() as session:
+        processed = Counter(session.scalars(select(AuditEvent.document_id).where(AuditEvent.from_state == "received")))
+    assert len(processed) == 30 and set(processed.values()) == {1}  # each file written once
