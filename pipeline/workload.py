@@ -117,8 +117,19 @@ def throughput(session: Session, start: datetime | None, now: datetime) -> Throu
     # a file's rows carry one worker, so the per-worker counts add up to the total
     if start is None and rows:
         start = min(as_utc(row.first) for row in rows)
+    by_process: dict[str, list] = {}
+    for row in rows:
+        by_process.setdefault(_process(row.worker), []).append(row)
+    workers = [WorkerThroughput(name, sum(row.files for row in group), sum(row.last_hour for row in group),
+                                max(as_utc(row.last) for row in group)) for name, group in by_process.items()]
     return Throughput(start, now, sum(row.files for row in rows), sum(row.last_hour for row in rows),
-                      [WorkerThroughput(row.worker, row.files, row.last_hour, as_utc(row.last)) for row in rows])
+                      sorted(workers, key=lambda w: (-w.files, w.worker)))
+
+
+def _process(worker: str) -> str:
+    """``host:pid`` of a lease holder's name (``host:pid:nonce``, pipeline/claims.py): the claim loops of one
+    process (a Prefect flow run's tasks) count as one worker."""
+    return worker.rsplit(":", 1)[0] if worker.count(":") >= 2 else worker
 
 
 def files_waiting(session: Session, received_since: ColumnElement[bool], now: datetime) -> Waiting:

@@ -160,6 +160,17 @@ def test_throughput_waiting_files_and_slowest_stages(context):
             "per_hour": None, "last_hour": 0, "by_worker": []}
 
 
+def test_throughput_counts_the_claim_loops_of_one_process_as_one_worker(context):
+    """A Prefect flow run's tasks each lease files under their own name (host:pid:nonce): one row per process."""
+    with context.sessions() as session:
+        for n, worker in enumerate(["vm:10:aaaa", "vm:10:bbbb", "vm:10:cccc", "vm:11:dddd", "vm:11:dddd"]):
+            add_timings(session, add_file(session, f"file-{n}"), worker, NOW - timedelta(minutes=n), parse=1.0)
+        session.commit()
+        workers = compute(session, now=NOW).throughput.by_worker
+    assert [(w.worker, w.files, w.last_hour, w.last_finished_at) for w in workers] == [
+        ("vm:10", 3, 3, NOW), ("vm:11", 2, 2, NOW - timedelta(minutes=3))]
+
+
 def test_adv_stats_shows_throughput_waiting_files_and_stages(adv_env, tmp_path):
     inbox = tmp_path / "inbox"
     inbox.mkdir()
