@@ -17,7 +17,9 @@ run read the same number of words.
   options; starting it and importing the flow's modules in its workers is timed separately and **excluded**
   (a long-lived cluster pays it once);
 - **Dask, cluster per run**: the same flow with ``ADV_DASK_WORKERS=--workers``: the flow starts and stops its
-  cluster, and that is **included**.
+  cluster, and that is **included**;
+- **plain pool** (the control): the flow's batches on a ``ProcessPoolExecutor`` of ``--workers`` processes
+  started (and their modules imported) before timing, no Prefect, no Dask: what the cores give by themselves.
 
 Both flow runs include Prefect's own work (flow and task runs recorded by a Prefect server on a temporary
 database, started once before timing) and the flow's planning. CPU seconds are those of every process of the
@@ -38,7 +40,9 @@ import subprocess
 import sys
 import tempfile
 import time
+from concurrent.futures import ProcessPoolExecutor
 from contextlib import contextmanager
+from multiprocessing import get_context
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -53,7 +57,7 @@ import psutil  # noqa: E402 - comes with distributed
 from PIL import Image  # noqa: E402
 
 from parsers.ocr_engines.tesseract import tesseract_version  # noqa: E402
-from pipeline.scans import PageReaders, ocr_options, plan_pages, read_page_batch  # noqa: E402
+from pipeline.scans import PageReaders, ocr_options, plan_batches, plan_pages, read_page_batch  # noqa: E402
 from pipeline.settings import Settings  # noqa: E402
 
 GENERATOR = ROOT / "samples" / "scans" / "generate.py"
@@ -160,6 +164,25 @@ def one_process(folder: Path, pages: int, results: list[dict]) -> None:
     check(row, cache, pages)
 
 
+def load(module: str) -> None:
+    importlib.import_module(module)
+
+
+def process_pool(folder: Path, pages: int, workers: int, results: list[dict]) -> None:
+    """The control: the flow's batches on a plain pool of processes, no Prefect, no Dask (started before)."""
+    cache = fresh_cache(folder, "process-pool")
+    refs = plan_pages(sorted((folder / "scans").iterdir()))
+    settings = Settings(home=folder / "adv", ocr_cache_dir=cache, dask_workers=workers)
+    batches, _ = plan_batches(refs, settings)
+    with ProcessPoolExecutor(workers, mp_context=get_context("spawn")) as pool:
+        list(pool.map(load, ["pipeline.scans"] * workers))
+        with measured(f"{workers} processes (plain pool)", pages, results) as row:
+            reads = [r for batch in pool.map(read_page_batch, batches, [ocr_options(settings)] * len(batches))
+                     for r in batch]
+    row.update(words=sum(r.words for r in reads), failed=[r.path for r in reads if r.failure])
+    check(row, cache, pages)
+
+
 def flow_run(label: str, folder: Path, pages: int, batch_pages: int, results: list[dict]) -> None:
     from flows.ingest import reset_context
     from flows.ocr import ocr_scans
@@ -177,11 +200,12 @@ def existing_cluster(folder: Path, pages: int, workers: int, batch_pages: int, r
                      start_up: list[dict]) -> None:
     from distributed import Client, LocalCluster
 
-    from flows.ocr import task_runner
+    from flows.ocr import task_runner, worker_memory
 
-    kwargs = task_runner(PageReaders("local", workers=workers)).cluster_kwargs  # the flow's own cluster options
+    readers = PageReaders("local", workers=workers)  # the flow's own cluster options
     start = time.perf_counter()
-    with LocalCluster(**kwargs) as cluster, Client(cluster) as client:
+    with worker_memory(readers), LocalCluster(**task_runner(readers).cluster_kwargs) as cluster, \
+            Client(cluster) as client:
         started = time.perf_counter()
         for module in ("flows.ocr", "prefect.task_engine"):  # what a worker's first task would import
             client.run(importlib.import_module, module)
@@ -241,7 +265,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--workers", type=int, default=2, help="Dask worker processes")
     parser.add_argument("--batch-pages", type=int, default=0, help="pages per task (0: the flow's default)")
     parser.add_argument("--rounds", type=int, default=1, help="repeat the three runs, alternately")
-    parser.add_argument("--runs", default="one,existing,per-run", help="which runs, comma-separated")
+    parser.add_argument("--runs", default="one,existing,per-run,pool", help="which runs, comma-separated")
     parser.add_argument("--quiet", type=float, default=0.3, metavar="CORES",
                         help="before each run, wait until other processes use fewer cores than this")
     parser.add_argument("--patience", type=float, default=600, help="seconds to wait for that at most")
@@ -267,6 +291,8 @@ def main(argv: list[str] | None = None) -> int:
                     one_process(folder, pages, results)
                 elif run == "existing":
                     existing_cluster(folder, pages, args.workers, args.batch_pages, results, start_up)
+                elif run == "pool":
+                    process_pool(folder, pages, args.workers, results)
                 elif run == "per-run":
                     cluster_per_run(folder, pages, args.workers, args.batch_pages, results)
     report(results, start_up, scans)

@@ -162,3 +162,17 @@ def test_dask_workers_are_given_the_address_of_a_temporary_prefect_server(monkey
     with temporary_settings(updates={PREFECT_API_URL: "http://prefect:4200/api"}):
         with ocr.api_for_workers(PageReaders("scheduler", address="tcp://sched:8786")):
             assert PREFECT_API_URL.value() == "http://prefect:4200/api"
+
+
+def test_a_local_clusters_workers_keep_page_images_in_their_heap():
+    import dask
+
+    from flows import ocr
+
+    def spawn_environ() -> dict:
+        return dask.config.get("distributed.nanny.pre-spawn-environ")
+
+    with ocr.worker_memory(PageReaders("local", workers=2)):
+        assert spawn_environ()["MALLOC_TRIM_THRESHOLD_"] == str(64 << 20)
+        assert spawn_environ()["MALLOC_MMAP_THRESHOLD_"] == str(32 << 20)
+    assert spawn_environ()["MALLOC_TRIM_THRESHOLD_"] == 65536  # Dask's own, for every other cluster
