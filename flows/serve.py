@@ -3,6 +3,10 @@
 Prefect's schedules are run by a Prefect server. With ``PREFECT_API_URL`` set (in the environment or the
 Prefect profile) that server is used; without it a local one is started here and stopped on exit, because
 the throw-away server Prefect would start by itself does not run schedules.
+
+Several machines may serve the same deployment on one shared server (README, "More machines"): each runs one
+ingestion at a time, up to ``CONCURRENT_RUNS`` overall as ``prefect.yaml`` allows, and stopping one leaves the
+others' schedule running.
 """
 
 from __future__ import annotations
@@ -16,12 +20,14 @@ from collections.abc import Iterator
 from contextlib import ExitStack, contextmanager
 
 STARTUP_TIMEOUT_SECONDS = 180  # 16-18 s to start on 2 idle cores; measured 75 s on a busy machine
+CONCURRENT_RUNS = 4  # ingest-inbox runs at once on all machines, as prefect.yaml's concurrency_limit
 
 
 def main() -> None:
     # Prefect reads these when it is imported, hence before the imports below.
     os.environ.setdefault("PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS", str(STARTUP_TIMEOUT_SECONDS))
     os.environ.setdefault("PREFECT_LOGGING_EXTRA_LOGGERS", "pipeline")  # pipeline's log lines in the run logs
+    from prefect.deployments.runner import EntrypointType
     from prefect.settings import PREFECT_API_URL, temporary_settings
 
     from flows.ingest import ingest
@@ -36,8 +42,11 @@ def main() -> None:
             stack.enter_context(temporary_settings({PREFECT_API_URL: api_url}))
         print(f"serving flow 'ingest' as deployment 'ingest-inbox' on {api_url.removesuffix('/api')}: the inbox "
               f"{settings.inbox.resolve()} every {settings.schedule_seconds} s; stop with Ctrl+C", flush=True)
-        # One run at a time, as in prefect.yaml: a slow run must not overlap the next one on the same files.
-        ingest.serve(name="ingest-inbox", interval=settings.schedule_seconds, global_limit=1)
+        # Runs on several machines share the backlog through leases; one at a time on this one (a run already uses
+        # its cores). By default Prefect pauses the schedule when serving stops, which would stop the other machines
+        # too. The module path, unlike a file path relative to where this started, imports on every machine.
+        ingest.serve(name="ingest-inbox", interval=settings.schedule_seconds, global_limit=CONCURRENT_RUNS, limit=1,
+                     pause_on_shutdown=False, entrypoint_type=EntrypointType.MODULE_PATH)
 
 
 @contextmanager

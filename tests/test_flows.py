@@ -149,6 +149,8 @@ def test_a_defect_is_not_retried(flows_ingest, adv_env, monkeypatch):
 def test_prefect_yaml_deploys_the_ingest_flow_every_five_minutes():
     from prefect.cli.deploy._models import PrefectYamlModel  # what `prefect deploy` validates the file with
 
+    from flows.serve import CONCURRENT_RUNS
+
     config = yaml.safe_load((ROOT / "prefect.yaml").read_text())
     PrefectYamlModel.model_validate(config)
     assert [step for step in config["pull"] if "prefect.deployments.steps.set_working_directory" in step]
@@ -161,6 +163,7 @@ def test_prefect_yaml_deploys_the_ingest_flow_every_five_minutes():
     assert [timedelta(seconds=s["interval"]) for s in deployment["schedules"]] == [timedelta(minutes=5)]
     assert deployment["schedules"][0]["interval"] == Settings.model_fields["schedule_seconds"].default
     assert deployment["work_pool"]["name"] == "adv-process"
+    assert deployment["concurrency_limit"] == CONCURRENT_RUNS > 1  # runs on several machines share the backlog
 
 
 @pytest.mark.parametrize("configured", [True, False], ids=["PREFECT_API_URL set", "no Prefect server"])
@@ -189,7 +192,8 @@ def test_serve_serves_the_ingest_flow_on_the_settings_schedule(adv_env, monkeypa
     with (temporary_settings(updates={PREFECT_API_URL: api}) if configured
           else temporary_settings(restore_defaults={PREFECT_API_URL})):
         serve.main()
-    assert served == {"name": "ingest-inbox", "interval": 60, "global_limit": 1,
-                      "api": api if configured else "http://127.0.0.1:4299/api"}
+    assert served.pop("entrypoint_type").value == "module_path"  # imports wherever each machine starts it
+    assert served == {"name": "ingest-inbox", "interval": 60, "global_limit": serve.CONCURRENT_RUNS, "limit": 1,
+                      "pause_on_shutdown": False, "api": api if configured else "http://127.0.0.1:4299/api"}
     assert started == ([] if configured else [True])  # a local server only when none is configured
     assert "stop with Ctrl+C" in capsys.readouterr().out
