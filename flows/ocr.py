@@ -76,23 +76,30 @@ def api_for_workers(readers: PageReaders) -> Iterator[None]:
         yield
 
 
-# Dask starts its workers with MALLOC_TRIM_THRESHOLD_=65536, so memory goes back to the system at once; setting
-# it also pins glibc's mmap threshold low, so every page image is a fresh mapping the kernel zeroes: 6 % more
-# CPU on scans (bench/dask_ocr.py). These keep page-sized arrays in the heap of the local cluster's workers.
+# A local cluster's workers are tuned for tasks of seconds of CPU on a machine whose every core is a worker, where
+# any background work takes time from a page (measured with bench/dask_ocr.py and a CPU-bound task):
+# - Dask starts workers with MALLOC_TRIM_THRESHOLD_=65536, which also pins glibc's mmap threshold low, so every
+#   page image is a fresh mapping the kernel zeroes (6 % more CPU); these keep page-sized arrays in the heap;
 WORKER_MALLOC = {"MALLOC_TRIM_THRESHOLD_": str(64 << 20), "MALLOC_MMAP_THRESHOLD_": str(32 << 20)}
+# - the dashboard's profiler (samples the task's thread every 10 ms), the event loop's 20 ms tick and the
+#   monitors cost 3.5 % of each busy worker's CPU; with these, under 1 %. Memory limits are checked each second.
+WORKER_CONFIG = {"distributed.worker.profile.enabled": False, "distributed.admin.tick.interval": "1s",
+                 "distributed.admin.system-monitor.interval": "5s",
+                 "distributed.worker.memory.monitor-interval": "1s"}
 
 
 @contextmanager
-def worker_memory(readers: PageReaders) -> Iterator[None]:
-    """``WORKER_MALLOC`` for the workers of a local cluster (set before they start: glibc reads it then)."""
+def worker_config(readers: PageReaders) -> Iterator[None]:
+    """``WORKER_MALLOC`` and ``WORKER_CONFIG`` for the workers of a local cluster, while it starts (the
+    environment must be set before they start: glibc reads it then)."""
     if readers.kind != "local":
         yield
         return
     import dask
     import distributed  # noqa: F401 - its defaults are loaded on import, before these override them
 
-    with dask.config.set({f"distributed.nanny.pre-spawn-environ.{name}": value
-                          for name, value in WORKER_MALLOC.items()}):
+    with dask.config.set({**WORKER_CONFIG, **{f"distributed.nanny.pre-spawn-environ.{name}": value
+                                              for name, value in WORKER_MALLOC.items()}}):
         yield
 
 
@@ -101,7 +108,7 @@ def ocr_scans(paths: list[str] | None = None, batch_pages: int = 0, then_ingest:
               dask: bool | None = None) -> dict[str, Any]:
     """OCR every page of the scans under ``paths`` (default: the inbox) in batches, then ingest the files.
 
-    ``batch_pages`` is pages per task (0: at most four, shrinking to single pages at the end so no worker
+    ``batch_pages`` is pages per task (0: at most eight, shrinking to single pages at the end so no worker
     waits long for another's last batch; ``pipeline.scans.batch_sizes``). ``dask`` None reads on Dask as the
     settings say (module docstring), True on Dask even for one batch, False in this process.
     """
@@ -112,7 +119,7 @@ def ocr_scans(paths: list[str] | None = None, batch_pages: int = 0, then_ingest:
     batches, readers = plan_batches(refs, context.settings, batch_pages, dask)
     pages: list[PageRead] = []
     if batches:
-        with api_for_workers(readers), worker_memory(readers):
+        with api_for_workers(readers), worker_config(readers):
             pages = read_pages.with_options(task_runner=task_runner(readers))(batches, ocr_options(context.settings))
     failed = [f"{Path(p.path).name} page {p.page}" for p in pages if p.failure]
     get_run_logger().info("OCR read %d page(s) of %d file(s) in %d batch(es) on %s; %d failed", len(pages),

@@ -26,7 +26,7 @@ from parsers.image import _PDFIUM, image_jobs, pdf_jobs, sniff_image
 from parsers.ocr import OcrOptions, PageJob, configure_ocr, read_page
 from pipeline.settings import Settings
 
-BATCH_PAGES = 4  # the most pages one OCR task reads (about 10 s of work)
+BATCH_PAGES = 8  # the most pages one OCR task reads (about 10 s of CPU)
 
 
 def ocr_options(settings: Settings, writable: bool = True) -> OcrOptions:

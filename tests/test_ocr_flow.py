@@ -134,7 +134,7 @@ def test_where_pages_are_read_follows_the_settings(env, batches, dask, expected,
 
 
 def test_batches_shrink_to_single_pages_so_no_worker_waits_long_for_the_last(tmp_path):
-    assert batch_sizes(50, 2) == [4] * 10 + [3, 2, 2, 1, 1, 1]
+    assert batch_sizes(50, 2) == [8, 8, 8, 7, 5, 4, 3, 2, 2, 1, 1, 1]
     assert batch_sizes(3, 2) == [1, 1, 1] and batch_sizes(0, 2) == [] and sum(batch_sizes(1000, 8)) == 1000
     refs = [PageRef("a.tif", n) for n in range(1, 11)]
     batches, readers = plan_batches(refs, Settings(home=tmp_path, dask_workers=2))
@@ -164,15 +164,16 @@ def test_dask_workers_are_given_the_address_of_a_temporary_prefect_server(monkey
             assert PREFECT_API_URL.value() == "http://prefect:4200/api"
 
 
-def test_a_local_clusters_workers_keep_page_images_in_their_heap():
+def test_a_local_clusters_workers_keep_page_images_in_their_heap_and_skip_the_dashboards_work():
     import dask
 
     from flows import ocr
 
-    def spawn_environ() -> dict:
-        return dask.config.get("distributed.nanny.pre-spawn-environ")
-
-    with ocr.worker_memory(PageReaders("local", workers=2)):
-        assert spawn_environ()["MALLOC_TRIM_THRESHOLD_"] == str(64 << 20)
-        assert spawn_environ()["MALLOC_MMAP_THRESHOLD_"] == str(32 << 20)
-    assert spawn_environ()["MALLOC_TRIM_THRESHOLD_"] == 65536  # Dask's own, for every other cluster
+    with ocr.worker_config(PageReaders("local", workers=2)):
+        assert dask.config.get("distributed.nanny.pre-spawn-environ.MALLOC_TRIM_THRESHOLD_") == str(64 << 20)
+        assert dask.config.get("distributed.nanny.pre-spawn-environ.MALLOC_MMAP_THRESHOLD_") == str(32 << 20)
+        assert dask.config.get("distributed.worker.profile.enabled") is False
+    assert dask.config.get("distributed.nanny.pre-spawn-environ.MALLOC_TRIM_THRESHOLD_") == 65536  # Dask's own
+    assert dask.config.get("distributed.worker.profile.enabled") is True
+    with ocr.worker_config(PageReaders("scheduler", address="tcp://sched:8786")):  # those workers are configured
+        assert dask.config.get("distributed.worker.profile.enabled") is True  # where they are started
