@@ -28,9 +28,8 @@ from prefect.settings import PREFECT_API_URL, temporary_settings
 from prefect.task_runners import TaskRunner, ThreadPoolTaskRunner
 
 from flows.ingest import get_context, ingest
-from parsers.ocr import OcrOptions
 from pipeline.run import list_files
-from pipeline.scans import (PageRead, PageReaders, PageRef, configure, ocr_options, plan_batches, plan_pages,
+from pipeline.scans import (OcrOptions, PageRead, PageReaders, PageRef, configure, ocr_options, plan_batches, plan_pages,
                             read_page_batch)
 
 
