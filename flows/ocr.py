@@ -29,8 +29,8 @@ from prefect.task_runners import TaskRunner, ThreadPoolTaskRunner
 
 from flows.ingest import get_context, ingest
 from pipeline.run import list_files
-from pipeline.scans import (OcrOptions, PageRead, PageReaders, PageRef, configure, ocr_options, plan_batches, plan_pages,
-                            read_page_batch)
+from pipeline.scans import (OcrOptions, PageRead, PageReaders, PageRef, configure, ocr_options, plan_batches,
+                            plan_pages, read_page_batch)
 
 
 @task(cache_policy=NO_CACHE, retries=1, retry_delay_seconds=5)
