@@ -200,11 +200,11 @@ def existing_cluster(folder: Path, pages: int, workers: int, batch_pages: int, r
                      start_up: list[dict]) -> None:
     from distributed import Client, LocalCluster
 
-    from flows.ocr import task_runner, worker_config
+    from flows.ocr import cluster_kwargs, worker_config
 
     readers = PageReaders("local", workers=workers)  # the flow's own cluster options
     start = time.perf_counter()
-    with worker_config(readers), LocalCluster(**task_runner(readers).cluster_kwargs) as cluster, \
+    with worker_config(readers), LocalCluster(**cluster_kwargs(workers)) as cluster, \
             Client(cluster) as client:
         started = time.perf_counter()
         for module in ("flows.ocr", "prefect.task_engine"):  # what a worker's first task would import

@@ -8,10 +8,11 @@ Where pages are read is decided per run from the settings (``pipeline.scans.page
 - otherwise (one batch, or ``ADV_DASK_WORKERS=1``, or the flow parameter ``dask=False``): in the flow's process,
   one batch after another.
 
-The batches run in a subflow, ``ocr-read-pages``, whose task runner is that choice (``prefect-dask``'s
-``DaskTaskRunner``, or a one-thread pool). Each batch renders its PDF pages and writes its pages' OCR output to
-the OCR cache (``ADV_OCR_CACHE_DIR``, a folder every worker sees); the ingest flow then processes the files and
-its OCR only reads that cache. Every decision is a call into ``pipeline/``.
+The flow's task runner is ``PagesOnDask``, ``prefect-dask``'s ``DaskTaskRunner`` whose cluster the run names once
+it has planned its batches and which starts it with the first batch: a run that reads in place calls its
+tasks in its own thread and starts nothing. Each batch renders its PDF pages and writes its pages' OCR output
+to the OCR cache (``ADV_OCR_CACHE_DIR``, a folder every worker sees); the ingest flow then processes the files
+and its OCR only reads that cache. Every decision is a call into ``pipeline/``.
 """
 
 from __future__ import annotations
@@ -24,8 +25,9 @@ from typing import Any
 
 from prefect import flow, get_client, get_run_logger, task, unmapped
 from prefect.cache_policies import NO_CACHE
+from prefect.context import FlowRunContext
 from prefect.settings import PREFECT_API_URL, temporary_settings
-from prefect.task_runners import TaskRunner, ThreadPoolTaskRunner
+from prefect_dask import DaskTaskRunner
 
 from flows.ingest import get_context, ingest
 from pipeline.run import list_files
@@ -42,25 +44,21 @@ def read_pages_task(refs: list[PageRef], options: OcrOptions) -> list[PageRead]:
     return read_page_batch(refs, options)
 
 
-@flow(name="ocr-read-pages", validate_parameters=False)
-def read_pages(batches: list[list[PageRef]], options: OcrOptions) -> list[PageRead]:
-    """Every batch on this flow's task runner (see ``task_runner``); the pages read, in order."""
-    futures = read_pages_task.map(batches, options=unmapped(options))
-    return [page for batch in futures.result() for page in batch]
+def cluster_kwargs(workers: int) -> dict[str, Any]:
+    """How a local cluster for the OCR flow is made: ``workers`` processes of one thread."""
+    return {"n_workers": workers, "threads_per_worker": 1, "processes": True, "dashboard_address": None,
+            "env": {"OMP_THREAD_LIMIT": "1"}}  # in each worker (a Nanny option): tesseract's threads would fight
 
 
-def task_runner(readers: PageReaders) -> TaskRunner:
-    """The Prefect task runner for ``readers``: Dask (``prefect-dask``) or a one-thread pool."""
-    if readers.kind == "here":
-        return ThreadPoolTaskRunner(max_workers=1)
-    from prefect_dask import DaskTaskRunner  # only runs that use Dask load distributed
+class PagesOnDask(DaskTaskRunner):
+    """Prefect's Dask task runner, on the cluster a flow run names with ``use`` before its first batch (the
+    cluster, or the connection to a scheduler, is made with the first batch and closed with the run)."""
 
-    if readers.kind == "scheduler":
-        return DaskTaskRunner(address=readers.address)
-    return DaskTaskRunner(cluster_kwargs={
-        "n_workers": readers.workers, "threads_per_worker": 1, "processes": True, "dashboard_address": None,
-        "env": {"OMP_THREAD_LIMIT": "1"},  # in each worker (a Nanny option): tesseract's threads would fight
-    })
+    def use(self, readers: PageReaders) -> None:
+        if readers.kind == "scheduler":
+            self.address, self.cluster_kwargs = readers.address, {}
+        else:
+            self.address, self.cluster_kwargs = None, cluster_kwargs(readers.workers)
 
 
 @contextmanager
@@ -102,7 +100,24 @@ def worker_config(readers: PageReaders) -> Iterator[None]:
         yield
 
 
-@flow(name="ocr-scans")
+def read_batches(batches: list[list[PageRef]], readers: PageReaders, options: OcrOptions
+                 ) -> tuple[list[PageRead], str]:
+    """Every batch as a task: on this run's ``PagesOnDask`` as ``readers`` say, or one after another in this
+    thread; the pages read and where."""
+    runner = FlowRunContext.get().task_runner
+    if readers.kind == "here":
+        return [page for batch in batches for page in read_pages_task(batch, options)], str(readers)
+    if isinstance(runner, PagesOnDask):
+        runner.use(readers)
+    else:  # ocr_scans.with_options(task_runner=...): that runner, whatever the settings say
+        readers = PageReaders("here")
+    with api_for_workers(readers), worker_config(readers):
+        futures = read_pages_task.map(batches, options=unmapped(options))
+        pages = [page for batch in futures.result() for page in batch]
+    return pages, str(readers) if readers.kind != "here" else f"the flow's {type(runner).__name__}"
+
+
+@flow(name="ocr-scans", task_runner=PagesOnDask())
 def ocr_scans(paths: list[str] | None = None, batch_pages: int = 0, then_ingest: bool = True,
               dask: bool | None = None) -> dict[str, Any]:
     """OCR every page of the scans under ``paths`` (default: the inbox) in batches, then ingest the files.
@@ -116,14 +131,11 @@ def ocr_scans(paths: list[str] | None = None, batch_pages: int = 0, then_ingest:
     files = list_files(context, [Path(path) for path in paths or []])
     refs = plan_pages(files)
     batches, readers = plan_batches(refs, context.settings, batch_pages, dask)
-    pages: list[PageRead] = []
-    if batches:
-        with api_for_workers(readers), worker_config(readers):
-            pages = read_pages.with_options(task_runner=task_runner(readers))(batches, ocr_options(context.settings))
+    pages, where = read_batches(batches, readers, ocr_options(context.settings))
     failed = [f"{Path(p.path).name} page {p.page}" for p in pages if p.failure]
     get_run_logger().info("OCR read %d page(s) of %d file(s) in %d batch(es) on %s; %d failed", len(pages),
-                          len({r.path for r in refs}), len(batches), readers, len(failed))
-    summary: dict[str, Any] = {"pages": len(pages), "batches": len(batches), "readers": str(readers),
+                          len({r.path for r in refs}), len(batches), where, len(failed))
+    summary: dict[str, Any] = {"pages": len(pages), "batches": len(batches), "readers": where,
                                "failed_pages": failed, "words": sum(p.words for p in pages),
                                "workers": sorted({p.worker for p in pages})}
     if then_ingest:

@@ -78,6 +78,17 @@ def test_with_a_dask_address_the_pages_go_to_that_scheduler(ocr_flow, monkeypatc
 
 
 @pytest.mark.prefect
+def test_a_task_runner_given_with_options_reads_the_batches_whatever_the_settings(ocr_flow, monkeypatch):
+    from prefect.task_runners import ThreadPoolTaskRunner
+
+    monkeypatch.setenv("ADV_DASK_WORKERS", "2")
+    flow = ocr_flow.ocr_scans.with_options(task_runner=ThreadPoolTaskRunner(max_workers=2))
+    result = flow(batch_pages=1, then_ingest=False)
+    assert result["readers"] == "the flow's ThreadPoolTaskRunner" and pids(result) == {str(os.getpid())}
+    assert result["pages"] == 2 and result["batches"] == 2 and result["failed_pages"] == []
+
+
+@pytest.mark.prefect
 def test_one_batch_is_read_in_the_flows_process_then_the_scans_are_ingested(ocr_flow):
     result = ocr_flow.ocr_scans(batch_pages=2)
     assert result["readers"] == "the flow's process" and pids(result) == {str(os.getpid())}
