@@ -34,7 +34,9 @@ VALUE_CHARS = st.one_of(
     st.characters(exclude_characters="\r\n", exclude_categories=("Cs",)),
 )
 VALUES = st.text(VALUE_CHARS, max_size=10)
-TAGS = st.text(string.ascii_uppercase, min_size=3, max_size=3).filter(lambda tag: tag != "UNA")
+# UNA and UNZ are the envelope's: a UNA declares delimiters, and after a UNZ the next interchange starts over
+# with its own (or the defaults), so a stream with a UNZ in the middle is not one set of delimiters.
+TAGS = st.text(string.ascii_uppercase, min_size=3, max_size=3).filter(lambda tag: tag not in {"UNA", "UNZ"})
 ELEMENTS = st.lists(st.lists(VALUES, min_size=1, max_size=4), max_size=5)
 SEGMENTS = st.lists(st.tuples(TAGS, ELEMENTS), min_size=1, max_size=8)
 
