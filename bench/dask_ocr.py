@@ -15,16 +15,17 @@ run read the same number of words.
 - **Dask, existing cluster**: the ``ocr-scans`` flow (``then_ingest=False``) with ``ADV_DASK_ADDRESS`` set to a
   local ``distributed`` cluster of ``--workers`` processes started by the bench with the flow's own cluster
   options; starting it and importing the flow's modules in its workers is timed separately and **excluded**
-  (a long-lived cluster pays it once);
+  (a long-lived cluster pays it once). Two runs on it: the first, and the next (whose workers have run
+  Prefect tasks before, as a scheduler that serves many runs);
 - **Dask, cluster per run**: the same flow with ``ADV_DASK_WORKERS=--workers``: the flow starts and stops its
   cluster, and that is **included**;
 - **plain pool** (the control): the flow's batches on a ``ProcessPoolExecutor`` of ``--workers`` processes
   started (and their modules imported) before timing, no Prefect, no Dask: what the cores give by themselves.
 
-Both flow runs include Prefect's own work (flow and task runs recorded by a Prefect server on a temporary
+The flow runs include Prefect's own work (flow and task runs recorded by a Prefect server on a temporary
 database, started once before timing) and the flow's planning; the flow's settings and database connection
-are made before timing, as a long-running ``adv serve`` keeps them between runs. CPU seconds are those of every process of the
-run (this one, the Prefect server, the Dask scheduler and workers, tesseract). Other work on the machine only
+are made before timing, as a long-running ``adv serve`` keeps them between runs. CPU seconds are those of
+every process of the run (this one, the Prefect server, the Dask scheduler and workers, tesseract). Other work on the machine only
 slows a run down, the parallel runs most: each run waits until other processes use less than ``--quiet`` cores,
 the CPU seconds other processes took during it and the load average are printed beside it, and ``--rounds``
 repeats the runs alternately.
@@ -210,11 +211,12 @@ def existing_cluster(folder: Path, pages: int, workers: int, batch_pages: int, r
             Client(cluster) as client:
         started = time.perf_counter()
         for module in ("flows.ocr", "prefect.task_engine"):  # what a worker's first task would import
-            client.run(importlib.import_module, module)
+            client.run(load, module)
         start_up.append({"cluster_s": round(started - start, 2), "imports_s": round(time.perf_counter() - started, 2)})
         os.environ["ADV_DASK_ADDRESS"] = cluster.scheduler_address
-        try:
-            flow_run(f"{workers} Dask workers, existing cluster", folder, pages, batch_pages, results)
+        try:  # a scheduler serves many runs: its workers' first Prefect task also sets up logging and clients
+            for run in ("first run", "next run"):
+                flow_run(f"{workers} Dask workers, existing, {run}", folder, pages, batch_pages, results)
         finally:
             del os.environ["ADV_DASK_ADDRESS"]
 
