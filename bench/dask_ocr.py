@@ -25,10 +25,10 @@ run read the same number of words.
 The flow runs include Prefect's own work (flow and task runs recorded by a Prefect server on a temporary
 database, started once before timing) and the flow's planning; the flow's settings and database connection
 are made before timing, as a long-running ``adv serve`` keeps them between runs. CPU seconds are those of
-every process of the run (this one, the Prefect server, the Dask scheduler and workers, tesseract). Other work on the machine only
-slows a run down, the parallel runs most: each run waits until other processes use less than ``--quiet`` cores,
-the CPU seconds other processes took during it and the load average are printed beside it, and ``--rounds``
-repeats the runs alternately.
+every process of the run (this one, the Prefect server, the Dask scheduler and workers, tesseract). Other
+work on the machine only slows a run down, the parallel runs most: each run waits until other processes use
+less than ``--quiet`` cores, the CPU seconds other processes took during it and the load average are printed
+beside it, and ``--rounds`` repeats the runs alternately.
 """
 
 from __future__ import annotations
