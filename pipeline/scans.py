@@ -177,7 +177,7 @@ class PageReaders:
 def page_readers(settings: Settings, batches: int, dask: bool | None = None) -> PageReaders:
     """Dask when the settings name a scheduler (``ADV_DASK_ADDRESS``), or when there is more than one batch
     and more than one local worker to give them to (``ADV_DASK_WORKERS``, 0: one per core; starting a local
-    cluster costs a few seconds, about one page); else the flow's process. ``dask`` True or False overrides."""
+    cluster costs about 3 s, two or three pages); else the flow's process. ``dask`` True or False overrides."""
     if dask is False or batches == 0:
         return PageReaders("here")
     if settings.dask_address:
@@ -210,7 +210,7 @@ def plan_batches(refs: list[PageRef], settings: Settings, batch_pages: int = 0, 
 
 def batch_sizes(pages: int, workers: int, most: int = BATCH_PAGES) -> list[int]:
     """Pages per task, guided: each batch is a share of the pages left, at most ``most``. The first batches
-    are large, so there are few task runs (each costs Prefect about 0.15 CPU s); the last are single pages, so
+    are large, so there are few task runs (each costs Prefect about 0.17 CPU s); the last are single pages, so
     no worker waits long for another's last batch (Dask hands the batches out in this order)."""
     sizes, left = [], pages
     while left > 0:
