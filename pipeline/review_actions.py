@@ -15,7 +15,8 @@ from pipeline.acknowledgments import acknowledge
 from pipeline.audit import record
 from pipeline.context import Context
 from pipeline.db.models import Document, FindingRow
-from pipeline.ingest import add_findings, process_documents
+from pipeline.ingest import Worker, add_findings
+from pipeline.sandbox import Sandbox
 from pipeline.load import load_document
 from pipeline.masterdata.models import Correction
 from pipeline.process import process
@@ -100,8 +101,11 @@ def retry(context: Context, document_id: int, actor: str, expected_version: int 
         session.execute(delete(FindingRow).where(FindingRow.document_id == row.id))
         row.state, row.state_reason, row.version = Status.RECEIVED.value, "retry requested", row.version + 1
         session.commit()
-    counts = process_documents(context.sessions, context.store, context.settings, [document_id],
-                               context.validation_context)
+    # A sandbox of its own, stopped after: the review desk answers from many threads, and a child process kept
+    # per thread (as workers do) would add up to one per thread that ever handled a retry.
+    with Sandbox(context.settings) as sandbox:
+        counts = Worker(context.sessions, context.store, context.settings, context.validation_context,
+                        sandbox=sandbox).process([document_id])
     with context.sessions() as session:
         row = session.get(Document, document_id)
         return ActionResult(row.id, row.state, _findings(session, row.id),
