@@ -34,9 +34,14 @@ RECEIVED = Status.RECEIVED.value
 _WORKING: set[str] = set()  # workers of this process that are in their loop now (see ``working``)
 
 
+def process_name() -> str:
+    """This host and process, ``host:pid``: who did the work (stage timings) and the start of every lease name."""
+    return f"{_host()}:{os.getpid()}"
+
+
 def worker_name() -> str:
     """This process's name in leases: host and pid (to tell whether it is still alive), plus a nonce."""
-    return f"{socket.gethostname()[:60]}:{os.getpid()}:{uuid.uuid4().hex[:8]}"
+    return f"{process_name()}:{uuid.uuid4().hex[:8]}"
 
 
 @contextmanager
@@ -123,7 +128,7 @@ def _held_by(document_id: int, worker: str):
 
 def _dead_local_workers(session: Session) -> list[str]:
     """Workers holding leases that ran on this machine and whose process is gone (killed, crashed)."""
-    host = socket.gethostname()[:60]
+    host = _host()
     holders = session.scalars(select(Document.claimed_by).distinct()
                               .where(Document.state == RECEIVED, Document.claimed_by.like(f"{host}:%"),
                                      Document.claimed_until >= _now()))
@@ -144,6 +149,10 @@ def _alive(worker: str) -> bool:
     except PermissionError:
         return True
     return True
+
+
+def _host() -> str:
+    return socket.gethostname()[:60]
 
 
 def _now() -> datetime:

@@ -12,7 +12,6 @@ from __future__ import annotations
 import io
 import math
 import os
-import socket
 from collections.abc import Collection
 from dataclasses import dataclass, replace
 from itertools import groupby
@@ -24,6 +23,7 @@ from PIL import Image
 
 from parsers.image import _PDFIUM, image_jobs, pdf_jobs, sniff_image
 from parsers.ocr import OcrOptions, PageJob, configure_ocr, read_page
+from pipeline.claims import process_name
 from pipeline.settings import Settings
 
 BATCH_PAGES = 8  # the most pages one OCR task reads (about 10 s of CPU)
@@ -137,7 +137,7 @@ def read_page_batch(refs: list[PageRef], options: OcrOptions) -> list[PageRead]:
     another: the task runner spreads batches over the cores and machines). A file that cannot be decoded gives
     failed pages, not an exception: its parser reports it when the file is processed."""
     options = replace(options, processes=1)
-    worker = f"{socket.gethostname()}:{os.getpid()}"
+    worker = process_name()
     done = []
     for path, group in groupby(refs, key=lambda ref: ref.path):
         numbers = [ref.page for ref in group]

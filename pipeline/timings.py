@@ -9,24 +9,18 @@ from the call until the transaction's last flush, and its row is added in the sa
 
 from __future__ import annotations
 
-import os
-import socket
 import time
 from collections.abc import Mapping
 
 from sqlalchemy import delete, event, insert
 from sqlalchemy.orm import Session, SessionTransaction
 
+from pipeline.claims import process_name
 from pipeline.db.models import StageTiming, utcnow
 
 STAGES = ("classify", "parse", "extract", "validate", "write")  # pipeline order, for reports
 WORKER_LENGTH = 100  # stage_timings.worker
 _WRITES = "adv_write_clocks"  # in Session.info: document id -> (worker, start) of writes not committed yet
-
-
-def process_name() -> str:
-    """Who did the work when the caller does not say: this host and process (as leases start, pipeline/claims.py)."""
-    return f"{socket.gethostname()[:60]}:{os.getpid()}"
 
 
 def record_timings(session: Session, document_id: int, timings: Mapping[str, float], worker: str | None = None,
