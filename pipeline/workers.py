@@ -56,14 +56,18 @@ def _run_processes(settings: Settings, workers: int, progress: Progress | None
         process.start()
     counts: Counter[str] = Counter()
     files, problems, finished = 0, [], set()
+    exited: set[int] = set()  # gone, last message not read yet: it may still be in the pipe for one more poll
     while len(finished) < len(processes):
         try:
             kind, pid, value = messages.get(timeout=POLL_SECONDS)
         except queues.Empty:
             for process in processes:
-                if not process.is_alive() and process.pid not in finished:
+                if process.is_alive() or process.pid in finished:
+                    continue
+                if process.pid in exited:  # a whole poll later, still no last word: it died
                     finished.add(process.pid)
                     problems.append(f"{process.name} stopped (exit code {process.exitcode}) before it finished")
+                exited.add(process.pid)
             continue
         if kind == "done" and progress:
             progress(value)
