@@ -20,7 +20,7 @@ from dataclasses import dataclass
 
 from pipeline.context import Context
 from pipeline.intake import receive
-from pipeline.run import RunReport, leftover_ids, process_batch
+from pipeline.run import RunReport, process_waiting
 from pipeline.settings import Settings
 
 log = logging.getLogger(__name__)
@@ -159,9 +159,8 @@ def fetch_mail(context: Context, progress: Progress | None = None) -> RunReport:
     if account is None:
         raise MailboxError("no IMAP account is configured: set ADV_IMAP_HOST, ADV_IMAP_USER and ADV_IMAP_PASSWORD "
                            "(or imap_host, … in adv.toml)")
-    report, new_ids = fetch_imap(context, account, progress)
-    ids = sorted(set(new_ids) | set(leftover_ids(context)))
-    return report.merge(process_batch(context, ids, progress))
+    report, _new_ids = fetch_imap(context, account, progress)
+    return report.merge(process_waiting(context, progress=progress))
 
 
 def _uidvalidity(imap: imaplib.IMAP4) -> str:
