@@ -87,20 +87,36 @@ def _edifact_resent(data: bytes, n: int) -> bytes:
     """The interchange sent again under a new control reference (UNB and UNZ), as a partner's resend does."""
     message = data.decode("latin-1")
     separator, terminator = (message[4], message[8]) if message.startswith("UNA") else ("+", "'")
-    start = message.find(f"UNB{separator}")
-    end = message.find(terminator, start)
-    elements = message[start:end].split(separator)
-    if start < 0 or end < 0 or len(elements) < 6:
+    reference = f"RS{n:06d}"
+    renumbered = _set_element(message, "UNB", 5, reference, separator, terminator)
+    if renumbered is None:
         return data + b"\n" * (1 + n % 5)  # not an interchange we can renumber: other bytes all the same
-    old, new = elements[5], f"RS{n:06d}"
-    message = message[:start] + separator.join([*elements[:5], new, *elements[6:]]) + message[end:]
-    message = message.replace(f"UNZ{separator}", "\0", 1)
-    head, _, tail = message.partition("\0")
-    if tail:
-        count, _, rest = tail.partition(separator)
-        rest = rest.replace(old, new, 1) if rest.startswith(old) else rest
-        message = f"{head}UNZ{separator}{count}{separator}{rest}"
-    return message.encode("latin-1")
+    old = _element(message, "UNB", 5, separator, terminator)  # a UNZ that disagreed (a broken sample) still does
+    trailer = _set_element(renumbered, "UNZ", 2, reference, separator, terminator, only_if=old)
+    return (trailer or renumbered).encode("latin-1")
+
+
+def _segment(message: str, tag: str, separator: str, terminator: str) -> tuple[int, int, list[str]]:
+    """Where the first ``tag`` segment starts and ends, and its elements ([] without one)."""
+    start = message.find(f"{tag}{separator}")
+    end = message.find(terminator, start)
+    return start, end, message[start:end].split(separator) if start >= 0 and end >= 0 else []
+
+
+def _element(message: str, tag: str, index: int, separator: str, terminator: str) -> str | None:
+    elements = _segment(message, tag, separator, terminator)[2]
+    return elements[index] if len(elements) > index else None
+
+
+def _set_element(message: str, tag: str, index: int, value: str, separator: str, terminator: str,
+                 only_if: str | None = None) -> str | None:
+    """``message`` with element ``index`` of its first ``tag`` segment set to ``value`` (when it was ``only_if``,
+    if given); None when there is no such element or it was something else."""
+    start, end, elements = _segment(message, tag, separator, terminator)
+    if len(elements) <= index or (only_if is not None and elements[index] != only_if):
+        return None
+    elements[index] = value
+    return message[:start] + separator.join(elements) + message[end:]
 
 
 def _write(path: Path, data: bytes) -> Path:
